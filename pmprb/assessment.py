@@ -1,0 +1,387 @@
+"""Answer files: one unit's answers for one year, validated against a rule set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    StrictInt,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import Problem, ProblemsError
+from .i18n import _
+from .loader import Pending, locate, parse, pydantic_pending, read_text, suggest
+from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
+
+MAX_ANSWERS = 5000
+
+
+def _scalar(value: Any) -> str | int | Decimal:
+    """An answer value: option label or number; booleans, lists and NaN are refused."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("answer_type", _("expected an option label or a number"))
+    if isinstance(value, str | int):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PydanticCustomError("answer_type", _("expected a finite number"))
+        return value
+    raise PydanticCustomError("answer_type", _("expected an option label or a number"))
+
+
+Scalar = Annotated[str | int | Decimal, PlainValidator(_scalar)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitInfo(_Model):
+    """Who answered: the unit (perangkat daerah) and its instansi."""
+
+    name: str = Field(min_length=1, description="Unit name, e.g. Dinas Kesehatan")
+    code: str = Field(min_length=1, description="Unit code (quote it in YAML)")
+    instansi: str = Field("", description="The government body the unit belongs to")
+
+
+class LongAnswer(_Model):
+    """An answer with its data dukung (evidence) and a note."""
+
+    answer: Scalar | None = Field(None, description="Option label or number")
+    counts: dict[str, StrictInt] | None = Field(
+        None, description="Inputs of a count-based question"
+    )
+    evidence: tuple[str, ...] = Field((), description="Data dukung: document names or links")
+    note: str = Field("", description="Free-text note")
+
+    @model_validator(mode="after")
+    def _answer_or_counts(self) -> LongAnswer:
+        if (self.answer is None) == (self.counts is None):
+            raise ValueError(_("give either `answer` or `counts`"))
+        return self
+
+
+def _answer_kind(value: Any) -> str:
+    if value is None:
+        return "blank-answer"
+    return "long-answer" if isinstance(value, dict) else "short-answer"
+
+
+# A question left empty (`mp.tim_rb.a:` as in a fresh template) is unanswered, not an error.
+Answer = Annotated[
+    Annotated[Scalar, Tag("short-answer")]
+    | Annotated[LongAnswer, Tag("long-answer")]
+    | Annotated[None, Tag("blank-answer")],
+    Discriminator(_answer_kind),
+]
+
+
+class AnswerFile(_Model):
+    """The schema of record of an answer file."""
+
+    rules: str = Field(min_length=1, description="Rule set id, e.g. permenpanrb-26-2020")
+    year: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(description="Assessment year")
+    unit: UnitInfo
+    answers: dict[str, Answer] = Field(
+        default_factory=dict, max_length=MAX_ANSWERS, description="Question id -> answer"
+    )
+    scores: dict[str, Annotated[Decimal, Field(allow_inf_nan=False)]] = Field(
+        default_factory=dict, description="Published points for whole nodes (node id -> points)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One answer as checked against its scale."""
+
+    display: str
+    value: Fraction
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A validated answer file, ready to score."""
+
+    path: str
+    unit: UnitInfo
+    year: int
+    rules: LoadedRules
+    answers: dict[str, Given]
+    scores: dict[str, Fraction]
+    warnings: tuple[Problem, ...] = ()
+
+
+def _fraction(value: Decimal | int) -> Fraction:
+    return Fraction(value)
+
+
+def _show_number(value: Decimal | int) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, list[Pending]]:
+    """Map one raw answer onto its scale's value, or say why it cannot be."""
+    loc = ("answers", qid)
+    long = raw if isinstance(raw, LongAnswer) else None
+    value = long.answer if long is not None else raw
+    evidence = long.evidence if long else ()
+    note = long.note if long else ""
+    vloc = (*loc, "answer") if long is not None else loc
+    scale = ref.scale
+    if long is not None and long.counts is not None:
+        return _from_counts(qid, ref, long)
+    if isinstance(scale, ChoiceScale):
+        label = scale.lookup(value) if isinstance(value, str) else None
+        if label is None:
+            return None, [
+                Pending(
+                    vloc,
+                    "bad_option",
+                    _("'{value}' is not an answer of '{qid}'; choose one of: {options}").format(
+                        value=value, qid=qid, options=", ".join(scale.options)
+                    ),
+                )
+            ]
+        return Given(label, _fraction(scale.options[label]), evidence, note), []
+    if isinstance(value, str):
+        return None, [
+            Pending(
+                vloc,
+                "bad_number",
+                _("'{qid}' needs a number from {lo} to {hi}").format(
+                    qid=qid, lo=scale.min, hi=scale.max
+                ),
+            )
+        ]
+    assert value is not None
+    if not scale.min <= value <= scale.max:
+        return None, [
+            Pending(
+                vloc,
+                "out_of_range",
+                _("{value} is outside {lo} to {hi} for '{qid}'").format(
+                    value=_show_number(value), lo=scale.min, hi=scale.max, qid=qid
+                ),
+            )
+        ]
+    frac = (_fraction(value) - _fraction(scale.min)) / (_fraction(scale.max) - _fraction(scale.min))
+    return Given(_show_number(value), frac, evidence, note), []
+
+
+def _from_counts(
+    qid: str, ref: QuestionRef, long: LongAnswer
+) -> tuple[Given | None, list[Pending]]:
+    spec = ref.question.counts
+    loc = ("answers", qid, "counts")
+    assert long.counts is not None
+    if spec is None:
+        return None, [
+            Pending(loc, "no_counts", _("'{qid}' takes no counts; give the answer").format(qid=qid))
+        ]
+    names = list(spec.inputs)
+    missing = [n for n in names if n not in long.counts]
+    extra = [n for n in long.counts if n not in spec.inputs]
+    if missing or extra:
+        return None, [
+            Pending(
+                loc,
+                "bad_counts",
+                _("'{qid}' needs the counts: {names}").format(qid=qid, names=", ".join(names)),
+            )
+        ]
+    first, second = (long.counts[n] for n in names)
+    if first < 0 or second < 0:
+        return None, [Pending(loc, "bad_counts", _("counts cannot be negative"))]
+    denominator = second if spec.formula == "ratio" else first
+    if denominator == 0:
+        if spec.if_zero is None:
+            return None, [
+                Pending(
+                    loc,
+                    "zero_count",
+                    _("'{name}' is 0: the percentage cannot be computed").format(
+                        name=names[1] if spec.formula == "ratio" else names[0]
+                    ),
+                )
+            ]
+        share = _fraction(spec.if_zero)
+    elif spec.formula == "ratio":
+        share = Fraction(first, second)
+    else:
+        share = Fraction(first - second, first)
+    share = min(max(share, Fraction(0)), Fraction(1))
+    scale = ref.scale
+    assert not isinstance(scale, ChoiceScale)
+    shown = float(share * 100)
+    return Given(f"{shown:.2f}%", share, long.evidence, long.note), []
+
+
+def check(
+    raw_answers: dict[str, Any], raw_scores: dict[str, Any], rules: LoadedRules
+) -> tuple[dict[str, Given], dict[str, Fraction], list[Pending]]:
+    """Check answers and published scores against the rule set."""
+    pending: list[Pending] = []
+    answers: dict[str, Given] = {}
+    known = list(rules.questions)
+    for qid, raw in raw_answers.items():
+        ref = rules.questions.get(qid)
+        if ref is None:
+            pending.append(
+                Pending(
+                    ("answers", qid),
+                    "unknown_question",
+                    _("unknown question id '{qid}'{hint}").format(
+                        qid=qid, hint=suggest(qid, known)
+                    ),
+                    "key",
+                )
+            )
+            continue
+        if raw is None:
+            continue
+        given, found = _check_answer(qid, ref, raw)
+        pending.extend(found)
+        if given is not None:
+            answers[qid] = given
+    scores: dict[str, Fraction] = {}
+    maxima = rules.maxima
+    for nid, points in raw_scores.items():
+        if nid not in maxima:
+            pending.append(
+                Pending(
+                    ("scores", nid),
+                    "unknown_node",
+                    _("unknown node id '{id}'{hint}").format(
+                        id=nid, hint=suggest(nid, list(maxima))
+                    ),
+                    "key",
+                )
+            )
+            continue
+        value = _fraction(points)
+        if not 0 <= value <= maxima[nid]:
+            pending.append(
+                Pending(
+                    ("scores", nid),
+                    "out_of_range",
+                    _("{value} is outside 0 to {max} for '{id}'").format(
+                        value=_show_number(points), max=round(float(maxima[nid]), 4), id=nid
+                    ),
+                )
+            )
+            continue
+        scores[nid] = value
+    return answers, scores, pending
+
+
+def load_assessment(
+    path: Path, rules_ref: str | None = None, display: str | None = None
+) -> Assessment:
+    """Read, parse and validate one answer file; every problem raises ProblemsError at once."""
+    shown = display or str(path)
+    text = read_text(path, shown)
+    data = parse(shown, text)
+    return validate_assessment(data, shown, text, rules_ref)
+
+
+def _rules_for(named: Any, rules_ref: str | None) -> tuple[LoadedRules | None, list[Pending]]:
+    """The rule set to check against: the one given (its problems raise), else the file's."""
+    if rules_ref is not None:
+        return load_rules(rules_ref), []
+    if not isinstance(named, str) or not named:
+        return None, []
+    try:
+        return load_rules(named), []
+    except ProblemsError as exc:
+        if exc.problems[0].code not in ("unknown_rules", "not_found"):
+            raise
+        # the file names a rule set that does not exist: the file's own mistake
+        return None, [Pending(("rules",), "unknown_rules", exc.problems[0].message)]
+
+
+_ONE_ANSWER: TypeAdapter[Any] = TypeAdapter(Answer)
+
+
+def _salvage(data: dict[Any, Any], pending: list[Pending]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers and scores that are well-formed on their own, to check them too."""
+    bad = {p.loc[:2] for p in pending}
+    answers: dict[str, Any] = {}
+    raw_answers = data.get("answers")
+    if isinstance(raw_answers, dict):
+        for qid, raw in raw_answers.items():
+            if isinstance(qid, str) and ("answers", qid) not in bad:
+                try:
+                    answers[qid] = _ONE_ANSWER.validate_python(raw)
+                except ValidationError:
+                    continue
+    scores: dict[str, Any] = {}
+    raw_scores = data.get("scores")
+    if isinstance(raw_scores, dict):
+        for nid, points in raw_scores.items():
+            if isinstance(nid, str) and ("scores", nid) not in bad:
+                scores[nid] = points
+    return answers, scores
+
+
+def validate_assessment(
+    data: Any, path: str, text: str, rules_ref: str | None = None
+) -> Assessment:
+    """Validate parsed answer data against its rule set (or the one given).
+
+    Every problem is reported at once: when the schema check fails, the answers that are
+    well-formed on their own are still checked against the rule set.
+    """
+    if not isinstance(data, dict):
+        message = _("an answer file must be a mapping with rules, year, unit and answers")
+        raise ProblemsError([Problem(path, 1, 1, "not_mapping", message)])
+    pending: list[Pending] = []
+    model: AnswerFile | None = None
+    try:
+        model = AnswerFile.model_validate(data)
+    except ValidationError as exc:
+        pending.extend(pydantic_pending(exc.errors()))
+    loaded, found = _rules_for(data.get("rules"), rules_ref)
+    pending.extend(found)
+    answers: dict[str, Given] = {}
+    scores: dict[str, Fraction] = {}
+    if loaded is not None:
+        named = data.get("rules")
+        if isinstance(named, str) and loaded.rules.id != named:
+            message = _("the file is for rule set '{file}', not '{given}'").format(
+                file=named, given=loaded.rules.id
+            )
+            pending.append(Pending(("rules",), "rules_mismatch", message))
+        if model is not None:
+            raw_answers, raw_scores = dict(model.answers), dict(model.scores)
+        else:
+            raw_answers, raw_scores = _salvage(data, pending)
+        answers, scores, found = check(raw_answers, raw_scores, loaded)
+        pending.extend(found)
+    if pending or model is None or loaded is None:
+        raise ProblemsError(locate(path, text, pending))
+    warnings: list[Pending] = []
+    years = loaded.rules.years
+    if years is not None and not years[0] <= model.year <= years[1]:
+        message = _("{year} is outside the years of rule set '{id}' ({lo}-{hi})").format(
+            year=model.year, id=loaded.rules.id, lo=years[0], hi=years[1]
+        )
+        warnings.append(Pending(("year",), "year_outside", message, level="warning"))
+    return Assessment(
+        path, model.unit, model.year, loaded, answers, scores, tuple(locate(path, text, warnings))
+    )

@@ -1,0 +1,236 @@
+"""The command line: options in, calls to the core, a renderer, an exit code. No logic here.
+
+Heavy modules (the engine, pydantic models, renderers) are imported inside the commands so
+that `pmprb --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import Exit, Problem, ProblemsError, RulesError
+from .i18n import _, set_language
+
+EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
+2 the tool could not run (missing file, bad usage, unreadable rule set)."""
+
+app = typer.Typer(
+    name="pmprb",
+    help="Score PMPRB self-assessments (Indeks RB) from YAML rule sets and answer files.\n\n"
+    + EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List and describe the bundled rule sets.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CANNOT_RUN = frozenset({"not_found", "unreadable"})
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Problems go to stderr, one per line, as path:line:col: [level] code: message."""
+    err = _stderr()
+    for p in problems:
+        style = "red" if p.level == "error" else "yellow"
+        err.print(p.format(), style=style, markup=False, highlight=False)
+
+
+def handle_problems(func: F) -> F:
+    """Turn the tool's own errors into problems on stderr and a documented exit code.
+
+    Only ProblemsError is caught: a real bug keeps its traceback.
+    """
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProblemsError as exc:
+            print_problems(exc.problems)
+            cannot_run = isinstance(exc, RulesError) or all(
+                p.code in _CANNOT_RUN for p in exc.problems
+            )
+            raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="Output language: id (default) or en; also PMPRB_LANG.", show_default=False
+    ),
+]
+RulesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rules",
+        help="Rule set: a bundled id or a path (default: the file's own).",
+        show_default=False,
+    ),
+]
+
+
+@app.callback()
+def main_options(lang: LangOption = None) -> None:
+    """Score PMPRB self-assessments (Indeks RB)."""
+    set_language(lang)
+
+
+@app.command()
+@handle_problems
+def score(
+    file: Annotated[
+        Path, typer.Argument(help="The unit's answer file (YAML).", show_default=False)
+    ],
+    rules: RulesOption = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
+) -> None:
+    """Score one answer file: index, category, components, areas and what to improve.
+
+    Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
+    """
+    from .assessment import load_assessment
+    from .engine import score as score_assessment
+    from .report import Format
+
+    try:
+        fmt = Format(format)
+    except ValueError:
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(
+                fmt=format, all=", ".join(f.value for f in Format)
+            )
+        )
+    assessment = load_assessment(file, rules)
+    result = score_assessment(assessment)
+    if assessment.warnings:
+        print_problems(list(assessment.warnings))
+    if fmt is Format.table:
+        from rich.console import Console
+
+        from .report.table import render
+
+        Console(highlight=False).print(render(result, top))
+        return
+    from .report import text
+
+    renderer = {
+        Format.json: text.to_json,
+        Format.csv: text.to_csv,
+        Format.markdown: text.to_markdown,
+    }
+    sys.stdout.write(renderer[fmt](result))
+
+
+def _bad_usage(message: str) -> Any:
+    _stderr().print(message, style="red", markup=False)
+    raise typer.Exit(Exit.CANNOT_RUN)
+
+
+@app.command()
+@handle_problems
+def init(
+    unit: Annotated[str, typer.Option("--unit", help="Unit name, e.g. Dinas Kesehatan.")],
+    code: Annotated[str, typer.Option("--code", help="Unit code.")],
+    year: Annotated[int, typer.Option("--year", min=1990, max=2100, help="Assessment year.")],
+    rules: Annotated[
+        str, typer.Option("--rules", help="Rule set id or path.")
+    ] = "permenpanrb-26-2020",
+    instansi: Annotated[str, typer.Option("--instansi", help="The unit's instansi.")] = "",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (default: <code>-<year>.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a blank answer file with every question, its text and allowed answers.
+
+    Never overwrites an existing file (exit 2).
+    """
+    from .files import write_atomic
+    from .rules import load_rules
+    from .template import blank_answer_file
+
+    loaded = load_rules(rules)
+    target = output or Path(f"{_slug(code)}-{year}.yaml")
+    text = blank_answer_file(loaded, unit, code, year, instansi)
+    try:
+        write_atomic(target, text, overwrite=False)
+    except FileExistsError:
+        _bad_usage(_("{path} already exists; not overwritten").format(path=target))
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=target, why=exc.strerror))
+    _stderr().print(
+        _("Wrote {path} ({n} questions).").format(path=target, n=len(loaded.questions)),
+        markup=False,
+    )
+
+
+def _slug(text: str) -> str:
+    kept = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text.strip())
+    return kept.strip("-.") or "unit"
+
+
+@rules_app.command("list")
+@handle_problems
+def rules_list() -> None:
+    """List the bundled rule sets."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .rules import bundled_ids, load_rules
+
+    table = Table(show_edge=False)
+    for col in (_("Id"), _("Title"), _("Version"), _("Years"), _("Questions")):
+        table.add_column(col)
+    for rid in bundled_ids():
+        loaded = load_rules(rid)
+        rs = loaded.rules
+        years = f"{rs.years[0]}-{rs.years[1]}" if rs.years else ""
+        table.add_row(rs.id, rs.title, rs.version, years, str(len(loaded.questions)))
+    Console(highlight=False).print(table)
+
+
+@rules_app.command("show")
+@handle_problems
+def rules_show(
+    rules: Annotated[str, typer.Argument(help="Rule set id or path.", show_default=False)],
+    questions: Annotated[
+        bool, typer.Option("--questions", help="List every question too.")
+    ] = False,
+) -> None:
+    """Describe a rule set: its tree with weights and provenance, scales and bands."""
+    from rich.console import Console
+
+    from .report.rules_view import render_rules
+    from .rules import load_rules
+
+    Console(highlight=False).print(render_rules(load_rules(rules), questions))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

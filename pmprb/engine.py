@@ -1,0 +1,371 @@
+"""The scoring engine: pure functions from a rule set and an assessment to a result tree.
+
+No I/O and no printing. All arithmetic is exact (fractions); only the published index is
+rounded, half up, to the rule set's precision, and the category is decided on that value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from .assessment import Assessment, Given
+from .rules import Band, LoadedRules, Node, Predicate, Provenance
+
+ZERO = Fraction(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One question: its answer, value in [0, 1], and points out of its maximum."""
+
+    id: str
+    text: str
+    scale: str
+    answer: Given | None
+    points: Fraction
+    maximum: Fraction
+    provisional: bool
+
+    @property
+    def value(self) -> Fraction | None:
+        """The answer's value in [0, 1], or None when unanswered."""
+        return self.answer.value if self.answer is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResult:
+    """One node of the tree with its points out of its effective maximum."""
+
+    id: str
+    name: str
+    weight: Decimal
+    area: str | None
+    points: Fraction
+    maximum: Fraction
+    provisional: bool
+    published: bool  # points come from the file's `scores`, not from answers
+    children: tuple[NodeResult, ...] = ()
+    items: tuple[ItemResult, ...] = ()
+
+    @property
+    def share(self) -> Fraction:
+        """Attainment: points over maximum."""
+        return self.points / self.maximum if self.maximum else ZERO
+
+    def walk(self) -> list[NodeResult]:
+        """This node and every node below it, depth first."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AreaPart:
+    """An area's points inside one component (the parent of the tagged node)."""
+
+    component: str
+    points: Fraction
+    maximum: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class AreaResult:
+    """An area of change summed over every node tagged with it (known parts only)."""
+
+    id: str
+    name: str
+    points: Fraction
+    maximum: Fraction
+    parts: tuple[AreaPart, ...]
+
+    @property
+    def share(self) -> Fraction:
+        """Attainment: points over maximum of the known parts."""
+        return self.points / self.maximum if self.maximum else ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionResult:
+    """One predicate condition evaluated: its value against its threshold."""
+
+    id: str
+    name: str
+    target: str
+    value: Fraction
+    threshold: Fraction
+    is_share: bool
+
+    @property
+    def met(self) -> bool:
+        """Thresholds are inclusive."""
+        return self.value >= self.threshold
+
+    @property
+    def gap(self) -> Fraction:
+        """How far below the threshold (0 when met)."""
+        return max(self.threshold - self.value, ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateResult:
+    """A predicate and each of its conditions."""
+
+    id: str
+    name: str
+    conditions: tuple[ConditionResult, ...]
+
+    @property
+    def met(self) -> bool:
+        """All conditions hold."""
+        return all(c.met for c in self.conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The score of one assessment."""
+
+    assessment: Assessment
+    root: NodeResult
+    raw: Fraction
+    index: Decimal
+    band: Band | None
+    areas: tuple[AreaResult, ...]
+    predicates: tuple[PredicateResult, ...]
+    answered: int
+    questions: int  # questions that count (not under a published node)
+
+    @property
+    def rules(self) -> LoadedRules:
+        """The rule set used."""
+        return self.assessment.rules
+
+    @property
+    def unanswered(self) -> int:
+        """Questions that count but have no answer."""
+        return self.questions - self.answered
+
+    @property
+    def reached(self) -> PredicateResult | None:
+        """The highest predicate whose conditions all hold."""
+        return next((p for p in self.predicates if p.met), None)
+
+    def provisional_nodes(self) -> list[NodeResult]:
+        """Highest nodes whose provisional weights this result depends on."""
+        out: list[NodeResult] = []
+
+        def visit(node: NodeResult) -> None:
+            if node.published:
+                return
+            if node.provisional:
+                out.append(node)
+                return
+            for child in node.children:
+                visit(child)
+
+        for top in self.root.children:
+            visit(top)
+        return out
+
+
+def round_half_up(value: Fraction, precision: int) -> Decimal:
+    """Round an exact value half up to `precision` decimals (as published)."""
+    quantum = Decimal(1).scaleb(-precision)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def band_for(bands: tuple[Band, ...], value: Decimal) -> Band | None:
+    """The band of a rounded value: min < value <= max; the lowest band includes its min."""
+    for i, band in enumerate(bands):
+        if band.min < value <= band.max or (i == 0 and value == band.min):
+            return band
+    return None
+
+
+def _is_provisional(prov: Provenance | None, inherited: bool) -> bool:
+    return prov.status == "provisional" if prov is not None else inherited
+
+
+def score(assessment: Assessment) -> Result:
+    """Score one validated assessment against its rule set."""
+    loaded = assessment.rules
+    rs = loaded.rules
+    answers = assessment.answers
+    published = assessment.scores
+    counted = [0, 0]  # questions that count, answered ones
+
+    def node_result(node: Node, parent_prov: bool, under_published: bool) -> NodeResult:
+        maximum = loaded.maxima[node.id]
+        prov = _is_provisional(node.provenance, parent_prov)
+        is_published = node.id in published
+        hidden = under_published or is_published
+        children: tuple[NodeResult, ...] = ()
+        items: tuple[ItemResult, ...] = ()
+        if node.children is not None:
+            children = tuple(node_result(c, prov, hidden) for c in node.children)
+            points = sum((c.points for c in children), ZERO)
+        else:
+            questions = node.questions or ()
+            per_item = maximum / len(questions)
+            built = []
+            for q in questions:
+                given = answers.get(q.id)
+                if not hidden:
+                    counted[0] += 1
+                    counted[1] += given is not None
+                value = given.value if given is not None else ZERO
+                built.append(
+                    ItemResult(
+                        q.id,
+                        q.text,
+                        q.scale,
+                        given,
+                        per_item * value,
+                        per_item,
+                        _is_provisional(q.provenance, prov),
+                    )
+                )
+            items = tuple(built)
+            # weight x mean of the question values
+            points = sum((i.points for i in items), ZERO)
+        if is_published:
+            points = published[node.id]
+        return NodeResult(
+            node.id,
+            node.name,
+            node.weight,
+            node.area,
+            points,
+            maximum,
+            prov,
+            is_published,
+            children,
+            items,
+        )
+
+    root_prov = _is_provisional(rs.provenance, False)
+    tops = tuple(node_result(n, root_prov, "root" in published) for n in rs.tree)
+    raw = published.get("root", sum((t.points for t in tops), ZERO))
+    root = NodeResult(
+        "root",
+        rs.title,
+        Decimal(rs.total),
+        None,
+        raw,
+        loaded.maxima["root"],
+        root_prov,
+        "root" in published,
+        tops,
+    )
+    index = round_half_up(raw, rs.precision)
+    areas = _areas(loaded, root)
+    predicates = tuple(_predicate(p, root, areas) for p in rs.predicates)
+    return Result(
+        assessment,
+        root,
+        raw,
+        index,
+        band_for(rs.bands, index),
+        areas,
+        predicates,
+        counted[1],
+        counted[0],
+    )
+
+
+def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
+    """Sum each area over its tagged nodes with known points (not under a published score)."""
+    parts: dict[str, list[AreaPart]] = {a.id: [] for a in loaded.rules.areas}
+
+    def visit(node: NodeResult, parent: NodeResult, hidden: bool) -> None:
+        if hidden:
+            return
+        if node.area is not None:
+            parts[node.area].append(AreaPart(parent.id, node.points, node.maximum))
+            return
+        for child in node.children:
+            visit(child, node, node.published)
+
+    for top in root.children:
+        visit(top, root, root.published)
+    return tuple(
+        AreaResult(
+            a.id,
+            a.name,
+            sum((p.points for p in parts[a.id]), ZERO),
+            sum((p.maximum for p in parts[a.id]), ZERO),
+            tuple(parts[a.id]),
+        )
+        for a in loaded.rules.areas
+    )
+
+
+def _predicate(pred: Predicate, root: NodeResult, areas: tuple[AreaResult, ...]) -> PredicateResult:
+    by_id = {n.id: n for n in root.walk()}
+    out: list[ConditionResult] = []
+    for cond in pred.conditions:
+        is_share = cond.min_share is not None
+        threshold = Fraction(cond.min_share if is_share else cond.min_points)  # type: ignore[arg-type]
+        if cond.node is not None:
+            node = by_id[cond.node]
+            value = node.share if is_share else node.points
+            out.append(ConditionResult(cond.id, cond.name, node.id, value, threshold, is_share))
+        else:
+            for area in areas:
+                if area.maximum:
+                    value = area.share if is_share else area.points
+                    out.append(
+                        ConditionResult(cond.id, cond.name, area.id, value, threshold, is_share)
+                    )
+    return PredicateResult(pred.id, pred.name, tuple(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Gain:
+    """A question whose improvement would gain points."""
+
+    item: ItemResult
+    node: NodeResult  # the indicator holding it
+    gain: Fraction
+
+
+def improvements(result: Result, limit: int = 10) -> list[Gain]:
+    """Questions whose full marks would gain the most points (ruang perbaikan)."""
+    gains: list[Gain] = []
+
+    def visit(node: NodeResult) -> None:
+        if node.published:
+            return
+        for child in node.children:
+            visit(child)
+        for item in node.items:
+            gain = item.maximum - item.points
+            if gain > 0:
+                gains.append(Gain(item, node, gain))
+
+    visit(result.root)
+    gains.sort(key=lambda g: (-g.gain, g.item.id))
+    return gains[:limit]
+
+
+def next_band(result: Result) -> tuple[Band, Decimal] | None:
+    """The next category up and the points needed to reach it (on the rounded index)."""
+    bands = result.rules.rules.bands
+    if result.band is None:
+        return None
+    i = bands.index(result.band)
+    if i + 1 >= len(bands):
+        return None
+    step = Decimal(1).scaleb(-result.rules.rules.precision)
+    # left-open: the next band starts just above its min
+    return bands[i + 1], bands[i + 1].min + step - result.index
+
+
+def weak_areas(result: Result, limit: int = 3) -> list[AreaResult]:
+    """Areas with the lowest attainment (known parts only)."""
+    known = [a for a in result.areas if a.maximum]
+    known.sort(key=lambda a: (a.share, a.id))
+    return known[:limit]

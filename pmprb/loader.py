@@ -1,0 +1,349 @@
+"""Read YAML safely and exactly, and turn every mistake into a located Problem.
+
+The fast path builds plain Python data with libyaml's parser (when available). Only when
+a later check finds a problem is the file composed again to map the problem's key path
+to a line and column, so valid files pay nothing for positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, ProblemsError
+from .i18n import _
+
+Loc = tuple[str | int, ...]
+
+# Protective limits (see README "Limits and safety").
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _strict_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """YAML 1.1 implicit resolvers minus the traps: yes/no/on/off booleans and dates."""
+    bool_re = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, entries in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+        kept: list[tuple[str, re.Pattern[str]]] = []
+        for tag, regexp in entries:
+            if tag == "tag:yaml.org,2002:timestamp":
+                continue
+            if tag == "tag:yaml.org,2002:bool":
+                if first in "tTfF":
+                    kept.append((tag, bool_re))
+                continue
+            kept.append((tag, regexp))
+        if kept:
+            table[first] = kept
+    return table
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loader: no aliases, no merge keys, duplicate keys collected, exact decimals."""
+
+    yaml_implicit_resolvers = _strict_resolvers()
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.found: list[tuple[Node, str, str]] = []
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            # An alias: refused, since expanding shared nodes is how YAML bombs work.
+            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):
+            raise _Refused(node, "yaml_type", _("expected a mapping"))
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(key_node, "yaml_merge", _("merge keys (<<) are not allowed"))
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable) or isinstance(key, list | dict):
+                raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
+            if key in mapping:
+                self.found.append(
+                    (key_node, "duplicate_key", _("duplicate key '{key}'").format(key=key))
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_float(self, node: Node) -> Decimal:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            # .nan, .inf and friends: kept as a Decimal special so checks can name them
+            lowered = text.lower()
+            value = (
+                Decimal("NaN")
+                if "nan" in lowered
+                else Decimal("-Infinity" if lowered.startswith("-") else "Infinity")
+            )
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, code: str, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.code = code
+        self.message = message
+
+
+def _mark_problem(path: str, mark: Any, code: str, message: str) -> Problem:
+    if mark is None:
+        return Problem(path, None, None, code, message)
+    return Problem(path, mark.line + 1, mark.column + 1, code, message)
+
+
+def decode(path: str, raw: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ProblemsError(
+            [Problem(path, line, col, "encoding", _("the file is not valid UTF-8 text"))]
+        ) from None
+
+
+def read_text(path: Path, display: str | None = None, limit: int = MAX_FILE_BYTES) -> str:
+    """Read a file as text within the size limit; problems raise ProblemsError."""
+    shown = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ProblemsError(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        "too_large",
+                        _("the file is {size} bytes; the limit is {limit}").format(
+                            size=size, limit=limit
+                        ),
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ProblemsError(
+            [Problem(shown, None, None, "unreadable", _("is a directory"))]
+        ) from None
+    except FileNotFoundError:
+        raise ProblemsError([Problem(shown, None, None, "not_found", _("no such file"))]) from None
+    except OSError as exc:
+        raise ProblemsError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "unreadable",
+                    _("cannot read: {why}").format(why=exc.strerror),
+                )
+            ]
+        ) from None
+    return decode(shown, raw)
+
+
+def parse(path: str, text: str) -> Any:
+    """Parse one YAML document into plain data, or raise ProblemsError."""
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except _Refused as exc:
+        mark = exc.node.start_mark
+        if exc.code == "yaml_alias":
+            mark = _first_alias_mark(text) or mark
+        raise ProblemsError([_mark_problem(path, mark, exc.code, exc.message)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "syntax error"
+        raise ProblemsError(
+            [_mark_problem(path, mark, "yaml_syntax", _("YAML syntax: {what}").format(what=what))]
+        ) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise ProblemsError(
+            [Problem(path, None, None, "yaml_syntax", _("YAML syntax: {what}").format(what=exc))]
+        ) from None
+    except RecursionError:
+        raise ProblemsError(
+            [Problem(path, None, None, "too_deep", _("the document is nested too deeply"))]
+        ) from None
+    finally:
+        loader.dispose()
+    if loader.found:
+        raise ProblemsError([_mark_problem(path, n.start_mark, c, m) for n, c, m in loader.found])
+    return data
+
+
+def _first_alias_mark(text: str) -> Any:
+    """Where the first alias is used (libyaml's composer hides it; the pure parser does not)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+# --- locating problems found after parsing -------------------------------------------
+
+Where = Literal["key", "value"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A problem found in parsed data, located by its key path until positions are known."""
+
+    loc: Loc
+    code: str
+    message: str
+    where: Where = "value"
+    level: Literal["error", "warning"] = "error"
+
+
+def locate(path: str, text: str, pending: Iterable[Pending]) -> list[Problem]:
+    """Give each pending problem the line:col of its key path in the file."""
+    items = list(pending)
+    if not items:
+        return []
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        root = None
+    out = []
+    for p in items:
+        node = _find(root, p.loc, p.where) if root is not None else None
+        mark = node.start_mark if node is not None else None
+        out.append(
+            Problem(
+                path,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                p.code,
+                p.message,
+                p.level,
+            )
+        )
+    return sorted(out, key=Problem.sort_key)
+
+
+def _find(node: Node, loc: Loc, where: Where) -> Node | None:
+    """The deepest node along loc (the key node when `where` is key and loc is complete)."""
+    current = node
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(current, MappingNode):
+            for key_node, value_node in current.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                    if last and where == "key":
+                        return key_node
+                    current = value_node
+                    break
+            else:
+                return current
+        elif isinstance(current, SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(current.value):
+                current = current.value[part]
+            else:
+                return current
+        else:
+            return current
+    return current
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    """A ' (did you mean X?)' hint, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return _(" (did you mean '{hint}'?)").format(hint=close[0]) if close else ""
+
+
+def pydantic_pending(errors: Iterable[Any], prefix: Loc = ()) -> list[Pending]:
+    """Turn pydantic error dicts into friendly located problems, keyed on the error type."""
+    out: list[Pending] = []
+    seen: set[tuple[Loc, str]] = set()
+    for err in errors:
+        loc: Loc = prefix + tuple(p for p in err["loc"] if not _is_tag(p))
+        kind: str = err["type"]
+        ctx: dict[str, Any] = err.get("ctx") or {}
+        where: Where = "value"
+        if kind == "missing":
+            field = loc[-1] if loc else ""
+            loc = loc[:-1]
+            message = _("required field '{field}' is missing").format(field=field)
+        elif kind == "extra_forbidden":
+            where = "key"
+            message = _("unknown field '{field}'").format(field=loc[-1] if loc else "")
+        elif kind in ("string_type", "str_type"):
+            message = _("expected text (put numbers like codes in quotes)")
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            message = _("expected a whole number")
+        elif kind in ("decimal_type", "decimal_parsing", "float_type", "finite_number"):
+            message = _("expected a finite number")
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            message = _("expected a mapping (key: value)")
+        elif kind in ("list_type", "tuple_type"):
+            message = _("expected a list")
+        elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+            sign = {
+                "greater_than_equal": ">=",
+                "greater_than": ">",
+                "less_than_equal": "<=",
+                "less_than": "<",
+            }[kind]
+            bound = next(iter(ctx.values()), "")
+            message = _("must be {sign} {bound}").format(sign=sign, bound=bound)
+        elif kind == "string_pattern_mismatch":
+            message = _(
+                "'{value}' is not a valid identifier (letters, digits, '.', '_', '-')"
+            ).format(value=err.get("input"))
+        elif kind in ("too_short", "too_long"):
+            message = _("has the wrong number of items")
+        elif kind == "bool_type":
+            message = _("expected true or false")
+        elif kind == "literal_error":
+            message = _("expected one of: {allowed}").format(allowed=ctx.get("expected", ""))
+        else:
+            message = str(err.get("msg", kind))
+            if message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+        if (loc, message) in seen:
+            continue
+        seen.add((loc, message))
+        out.append(Pending(loc, kind if kind in _PUBLIC_CODES else "invalid", message, where))
+    return out
+
+
+_PUBLIC_CODES = frozenset({"missing", "extra_forbidden"})
+
+
+def _is_tag(part: Any) -> bool:
+    # pydantic inserts union/discriminator tags and function names into loc paths
+    return isinstance(part, str) and (part.startswith("function-") or part in _TAGS)
+
+
+_TAGS = frozenset({"short-answer", "long-answer", "blank-answer"})

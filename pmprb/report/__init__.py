@@ -1,0 +1,14 @@
+"""Pure renderers: a result in, a string or a rich renderable out. No printing here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    """Output formats of `pmprb score`."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"

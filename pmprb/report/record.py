@@ -1,0 +1,122 @@
+"""One plain, JSON-ready record of a result: the single source for every output format."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..engine import (
+    ItemResult,
+    NodeResult,
+    Result,
+    improvements,
+    next_band,
+    round_half_up,
+    weak_areas,
+)
+
+PLACES = 4  # decimals for points in machine output: enough to re-add to the index
+
+
+def num(value: Fraction | Decimal, places: int = PLACES) -> float:
+    """A stable JSON number: exact value rounded half up to `places` decimals."""
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    return float(round_half_up(exact, places))
+
+
+def _item(item: ItemResult) -> dict[str, Any]:
+    given = item.answer
+    return {
+        "id": item.id,
+        "answer": given.display if given else None,
+        "value": num(given.value) if given else None,
+        "points": num(item.points),
+        "max": num(item.maximum),
+        "evidence": list(given.evidence) if given else [],
+        "note": given.note if given else "",
+    }
+
+
+def node_record(node: NodeResult) -> dict[str, Any]:
+    """A node and its subtree."""
+    out: dict[str, Any] = {
+        "id": node.id,
+        "name": node.name,
+        "weight": float(node.weight),
+        "points": num(node.points),
+        "max": num(node.maximum),
+        "published": node.published,
+        "provisional": node.provisional,
+    }
+    if node.children:
+        out["children"] = [node_record(c) for c in node.children]
+    if node.items:
+        out["items"] = [_item(i) for i in node.items]
+    return out
+
+
+def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
+    """The whole result as plain data with a fixed key order."""
+    a = result.assessment
+    rs = result.rules.rules
+    nxt = next_band(result)
+    reached = result.reached
+    return {
+        "file": a.path,
+        "unit": {"name": a.unit.name, "code": a.unit.code, "instansi": a.unit.instansi},
+        "year": a.year,
+        "rules": {
+            "id": rs.id,
+            "title": rs.title,
+            "version": rs.version,
+            "sha256": result.rules.sha256,
+        },
+        "index": float(result.index),
+        "category": result.band.id if result.band else (reached.id if reached else None),
+        "predicate": result.band.name if result.band else (reached.name if reached else None),
+        "questions": result.questions,
+        "answered": result.answered,
+        "unanswered": result.unanswered,
+        "provisional": [n.id for n in result.provisional_nodes()],
+        "areas": [
+            {
+                "id": ar.id,
+                "name": ar.name,
+                "points": num(ar.points),
+                "max": num(ar.maximum),
+                "share": num(ar.share) if ar.maximum else None,
+                "parts": {p.component: num(p.points) for p in ar.parts},
+            }
+            for ar in result.areas
+        ],
+        "weak_areas": [w.id for w in weak_areas(result)],
+        "next_category": (
+            {"id": nxt[0].id, "name": nxt[0].name, "points_needed": float(nxt[1])} if nxt else None
+        ),
+        "improvements": [
+            {"id": g.item.id, "indicator": g.node.id, "gain": num(g.gain)}
+            for g in improvements(result, improvement_limit)
+        ],
+        "predicates": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "met": p.met,
+                "conditions": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "target": c.target,
+                        "value": num(c.value),
+                        "threshold": num(c.threshold),
+                        "gap": num(c.gap),
+                        "met": c.met,
+                    }
+                    for c in p.conditions
+                ],
+            }
+            for p in result.predicates
+        ],
+        "tree": node_record(result.root),
+    }

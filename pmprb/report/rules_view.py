@@ -1,0 +1,79 @@
+"""The rich view of a rule set: its tree with weights and provenance, scales and bands."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..i18n import _
+from ..rules import ChoiceScale, LoadedRules, Node, Provenance
+
+_STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
+
+
+def _status(prov: Provenance | None, inherited: str) -> str:
+    return prov.status if prov is not None else inherited
+
+
+def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType:
+    """Everything `pmprb rules show` prints."""
+    rs = loaded.rules
+    head = Text()
+    head.append(f"{rs.title}\n", style="bold")
+    head.append(f"{rs.id} {rs.version}")
+    if rs.basis:
+        head.append(f" · {rs.basis}")
+    if rs.years:
+        head.append(f" · {rs.years[0]}-{rs.years[1]}")
+    head.append(f"\n{loaded.path} sha256:{loaded.sha256[:12]}", style="dim")
+    tree = Tree(Text(f"{_('Total')} {rs.total}", style="bold"))
+    root_status = _status(rs.provenance, "verified")
+
+    def add(parent: Tree, node: Node, inherited: str) -> None:
+        status = _status(node.provenance, inherited)
+        label = Text(f"{node.name} ")
+        label.append(f"[{node.id}] ", style="cyan")
+        label.append(
+            _("weight {w} (max {m:.4f})").format(w=node.weight, m=float(loaded.maxima[node.id]))
+        )
+        label.append(f" {status}", style=_STATUS_STYLE[status])
+        if node.questions is not None and not questions:
+            label.append(" · " + _("{n} questions").format(n=len(node.questions)), style="dim")
+        branch = parent.add(label)
+        for child in node.children or ():
+            add(branch, child, status)
+        if node.questions is not None and questions:
+            for q in node.questions:
+                qs = _status(q.provenance, status)
+                line = Text(f"{q.id} ", style="cyan")
+                line.append(f"{q.text} ")
+                line.append(f"({q.scale})", style="dim")
+                line.append(f" {qs}", style=_STATUS_STYLE[qs])
+                branch.add(line)
+
+    for top in rs.tree:
+        add(tree, top, root_status)
+
+    scales = Table(title=_("Answer scales"), title_justify="left", show_edge=False)
+    scales.add_column(_("Id"))
+    scales.add_column(_("Name"))
+    scales.add_column(_("Values"))
+    for sid, scale in rs.scales.items():
+        if isinstance(scale, ChoiceScale):
+            values = ", ".join(f"{k}={v}" for k, v in scale.options.items())
+        else:
+            values = f"{scale.min}..{scale.max}{scale.unit}"
+        scales.add_row(sid, scale.name, values)
+    parts: list[RenderableType] = [head, tree, scales]
+    if rs.bands:
+        bands = Table(
+            title=_("Categories (left-open: min < x <= max)"), title_justify="left", show_edge=False
+        )
+        for col in (_("Category"), _("Range"), _("Predicate")):
+            bands.add_column(col)
+        for band in reversed(rs.bands):
+            bands.add_row(band.id, f"{band.min} - {band.max}", band.name)
+        parts.append(bands)
+    return Group(*parts)

@@ -1,0 +1,175 @@
+"""The rich terminal view of one result: headline, components, areas, what to improve."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..engine import Result, improvements, next_band, weak_areas
+from ..i18n import _, ngettext
+
+_PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
+
+
+def band_style(result: Result) -> str:
+    """A colour for the category: red at the bottom band, green towards the top."""
+    bands = result.rules.rules.bands
+    if result.band is None or not bands:
+        return "bold"
+    pos = bands.index(result.band) / max(len(bands) - 1, 1)
+    return "bold " + _PALETTE[round(pos * (len(_PALETTE) - 1))]
+
+
+def share_style(share: Fraction) -> str:
+    """Red below 50 %, yellow below 75 %, green above."""
+    return "red" if share < Fraction(1, 2) else "yellow" if share < Fraction(3, 4) else "green"
+
+
+def bar(share: Fraction, width: int = 20) -> Text:
+    """An attainment bar."""
+    filled = round(float(share) * width)
+    return Text("█" * filled + "░" * (width - filled), style=share_style(share))
+
+
+def f2(value: Fraction) -> str:
+    """Two decimals for display."""
+    return f"{float(value):.2f}"
+
+
+def pct(share: Fraction) -> str:
+    """A share as a percentage."""
+    return f"{float(share) * 100:.1f}%"
+
+
+def render(result: Result, improvement_limit: int = 10) -> RenderableType:
+    """Everything `pmprb score` shows in a terminal."""
+    a = result.assessment
+    rs = result.rules.rules
+    parts: list[RenderableType] = []
+    head = Text()
+    head.append(f"{a.unit.name}", style="bold")
+    head.append(f" ({a.unit.code})")
+    if a.unit.instansi:
+        head.append(f" · {a.unit.instansi}")
+    head.append(f" · {_('year')} {a.year}\n")
+    head.append(f"{_('Rule set')}: {rs.title} [{rs.id} {rs.version}]", style="dim")
+    parts.append(head)
+
+    headline = Text()
+    headline.append(f"\n{_('Index')}: ")
+    headline.append(f"{result.index}", style=band_style(result))
+    if result.band is not None:
+        headline.append("  ")
+        headline.append(f"{result.band.id} ({result.band.name})", style=band_style(result))
+    parts.append(headline)
+    node_names = {n.id: n.name for n in result.root.walk()}
+    provisional = result.provisional_nodes()
+    if provisional:
+        listed = ", ".join(n.name for n in provisional)
+        parts.append(
+            Text(
+                _("Note: this result depends on provisional weights ({names}).").format(
+                    names=listed
+                ),
+                style="yellow",
+            )
+        )
+
+    comp = Table(title=_("Components"), title_justify="left", show_edge=False)
+    comp.add_column(_("Component"))
+    comp.add_column(_("Points"), justify="right")
+    comp.add_column(_("Max"), justify="right")
+    comp.add_column("%", justify="right")
+    comp.add_column("")
+    for top in result.root.children:
+        comp.add_row(
+            Text(top.name, style="bold"),
+            f2(top.points),
+            f2(top.maximum),
+            pct(top.share),
+            bar(top.share),
+        )
+        for sub in top.children:
+            label = "  " + sub.name + (" *" if sub.published else "")
+            if sub.children or sub.published or sub.items:
+                comp.add_row(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))
+    parts.append(comp)
+    if any(n.published for n in result.root.walk()):
+        parts.append(Text("* " + _("published score from the answer file"), style="dim"))
+
+    known = [ar for ar in result.areas if ar.maximum]
+    if known:
+        columns: list[str] = []
+        for ar in known:
+            for p in ar.parts:
+                if p.component not in columns:
+                    columns.append(p.component)
+        areas = Table(title=_("Areas of change"), title_justify="left", show_edge=False)
+        areas.add_column(_("Area"))
+        for c in columns:
+            areas.add_column(node_names.get(c, c), justify="right")
+        areas.add_column(_("Total"), justify="right")
+        areas.add_column("%", justify="right")
+        areas.add_column("")
+        for ar in known:
+            by = {p.component: p for p in ar.parts}
+            cells = [f"{f2(by[c].points)}/{f2(by[c].maximum)}" if c in by else "-" for c in columns]
+            areas.add_row(ar.name, *cells, f2(ar.points), pct(ar.share), bar(ar.share))
+        parts.append(areas)
+        weak = weak_areas(result)
+        text = Text(_("Weakest areas") + ": ", style="bold")
+        text.append(
+            "; ".join(
+                _("{name} {share} ({lost} points lost)").format(
+                    name=w.name, share=pct(w.share), lost=f2(w.maximum - w.points)
+                )
+                for w in weak
+            )
+        )
+        parts.append(text)
+
+    nxt = next_band(result)
+    if nxt is not None:
+        parts.append(
+            Text(
+                _("{points} more points reach {band} ({name}).").format(
+                    points=nxt[1], band=nxt[0].id, name=nxt[0].name
+                )
+            )
+        )
+
+    gains = improvements(result, improvement_limit)
+    if gains:
+        imp = Table(title=_("Room for improvement"), title_justify="left", show_edge=False)
+        imp.add_column(_("Question"))
+        imp.add_column(_("Indicator"))
+        imp.add_column(_("Answer"))
+        imp.add_column("+" + _("Points"), justify="right")
+        for g in gains:
+            imp.add_row(
+                Text(g.item.id, style="cyan") + Text(" " + g.item.text),
+                node_names.get(g.node.id, g.node.id),
+                g.item.answer.display if g.item.answer else Text(_("(none)"), style="red"),
+                f2(g.gain),
+            )
+        parts.append(imp)
+
+    if result.questions:
+        parts.append(
+            Text(
+                ngettext(
+                    "{n} of {total} question unanswered (coverage {cov}).",
+                    "{n} of {total} questions unanswered (coverage {cov}).",
+                    result.unanswered,
+                ).format(
+                    n=result.unanswered,
+                    total=result.questions,
+                    cov=pct(Fraction(result.answered, result.questions)),
+                ),
+                style="red" if result.unanswered else "green",
+            )
+        )
+    return Group(*parts)

@@ -1,0 +1,107 @@
+"""Machine-readable renderers: JSON, CSV and Markdown, each a pure function to str."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..engine import Result
+from ..i18n import _
+from .record import num, record
+
+
+def to_json(result: Result) -> str:
+    """One byte-stable JSON object (fixed key order, no trailing spaces)."""
+    return json.dumps(record(result), ensure_ascii=False, indent=2) + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(result: Result) -> str:
+    """A long table: one row per node and per question."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
+
+    def visit(node: Any, parent: str) -> None:
+        w.writerow(
+            ["node", node.id, cell(node.name), parent, num(node.points), num(node.maximum), "", ""]
+        )
+        for child in node.children:
+            visit(child, node.id)
+        for item in node.items:
+            given = item.answer
+            w.writerow(
+                [
+                    "question",
+                    item.id,
+                    cell(item.text),
+                    node.id,
+                    num(item.points),
+                    num(item.maximum),
+                    cell(given.display) if given else "",
+                    num(given.value) if given else "",
+                ]
+            )
+
+    visit(result.root, "")
+    return buf.getvalue()
+
+
+def md(text: str) -> str:
+    """Escape user text for a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "*_`[]<>#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def to_markdown(result: Result) -> str:
+    """A Markdown report: headline, components, areas, weak areas, improvements."""
+    rec = record(result)
+    rules = rec["rules"]
+    lines = [
+        f"# {md(rec['unit']['name'])} ({md(rec['unit']['code'])}), {rec['year']}",
+        "",
+        f"{_('Rule set')}: {md(rules['title'])} (`{rules['id']}` {rules['version']})",
+        "",
+        f"**{_('Index')}: {rec['index']:.2f}** {rec['category'] or ''} ({rec['predicate'] or '-'})",
+        "",
+        f"| {_('Component')} | {_('Points')} | {_('Max')} |",
+        "|---|---:|---:|",
+    ]
+    for top in rec["tree"]["children"]:
+        lines.append(f"| {md(top['name'])} | {top['points']:.2f} | {top['max']:.2f} |")
+        for sub in top.get("children", []):
+            lines.append(
+                f"| &nbsp;&nbsp;{md(sub['name'])} | {sub['points']:.2f} | {sub['max']:.2f} |"
+            )
+    known = [a for a in rec["areas"] if a["share"] is not None]
+    if known:
+        lines += ["", f"| {_('Area')} | {_('Points')} | {_('Max')} | % |", "|---|---:|---:|---:|"]
+        for a in known:
+            lines.append(
+                f"| {md(a['name'])} | {a['points']:.2f} | {a['max']:.2f} | {a['share'] * 100:.1f} |"
+            )
+    if rec["improvements"]:
+        lines += [
+            "",
+            f"## {_('Room for improvement')}",
+            "",
+            f"| {_('Question')} | +{_('Points')} |",
+            "|---|---:|",
+        ]
+        for g in rec["improvements"]:
+            lines.append(f"| `{g['id']}` | {g['gain']:.2f} |")
+    lines += ["", f"{_('Unanswered')}: {rec['unanswered']} / {rec['questions']}", ""]
+    return "\n".join(lines)

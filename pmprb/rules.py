@@ -1,0 +1,386 @@
+"""Rule sets: the pydantic schema of record, cross-checks, and the bundled catalogue."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import Problem, ProblemsError, RulesError
+from .i18n import _
+from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+
+NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=120)]
+Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+Unit01 = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(_Model):
+    """Where a number comes from: verified in a source, inferred, or a provisional placeholder."""
+
+    status: Literal["verified", "inferred", "provisional"] = Field(
+        description="verified: printed in a source; inferred: consistent with sources; "
+        "provisional: no source found, a placeholder"
+    )
+    source: str = Field("", description="The source, or why the value is provisional")
+
+
+class ChoiceScale(_Model):
+    """Answers are option labels, each worth a value in [0, 1]."""
+
+    kind: Literal["choice"] = "choice"
+    name: str = Field(description="Display name, e.g. A/B/C/D")
+    options: dict[str, Unit01] = Field(min_length=1, description="Option label -> value in [0, 1]")
+
+    def lookup(self, answer: str) -> str | None:
+        """The canonical option label for an answer (case-insensitive), or None."""
+        folded = answer.strip().casefold()
+        for label in self.options:
+            if label.casefold() == folded:
+                return label
+        return None
+
+
+class NumberScale(_Model):
+    """Answers are numbers in [min, max]; a value v scores (v - min) / (max - min)."""
+
+    kind: Literal["number"] = "number"
+    name: str = Field(description="Display name, e.g. Nilai 0-100")
+    min: Decimal = Field(allow_inf_nan=False, description="Lowest allowed value")
+    max: Decimal = Field(allow_inf_nan=False, description="Highest allowed value")
+    unit: str = Field("", description="Shown after values, e.g. %")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberScale:
+        if self.max <= self.min:
+            raise ValueError(_("max must be greater than min"))
+        return self
+
+
+Scale = Annotated[ChoiceScale | NumberScale, Field(discriminator="kind")]
+
+
+class Counts(_Model):
+    """A percentage computed from counts given in the answer file."""
+
+    formula: Literal["ratio", "reduction"] = Field(
+        description="ratio: first / second; reduction: (first - second) / first, floored at 0"
+    )
+    inputs: dict[str, str] = Field(min_length=2, max_length=2, description="Input name -> label")
+    if_zero: Unit01 | None = Field(None, description="Value when the denominator is 0")
+
+
+class Question(_Model):
+    """One scored question of the LKE."""
+
+    id: NodeId
+    text: str = Field(description="The question, short form")
+    scale: str = Field(description="Name of an answer scale declared in `scales`")
+    detail: str = Field("", description="The full question text")
+    options: dict[str, str] = Field(default_factory=dict, description="Option label -> meaning")
+    counts: Counts | None = None
+    provenance: Provenance | None = None
+
+
+class Node(_Model):
+    """A group (with children) or an indicator (with questions)."""
+
+    id: NodeId
+    name: str
+    weight: Weight = Field(description="Weight relative to its siblings, as printed")
+    area: str | None = Field(None, description="Area tag, declared in `areas`")
+    provenance: Provenance | None = None
+    children: tuple[Node, ...] | None = None
+    questions: tuple[Question, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Node:
+        if (self.children is None) == (self.questions is None):
+            raise ValueError(_("a node needs either children or questions"))
+        if not (self.children or self.questions):
+            raise ValueError(_("a node cannot be empty"))
+        return self
+
+
+class Area(_Model):
+    """A cross-cutting tag: an area of change (area perubahan)."""
+
+    id: NodeId
+    name: str
+
+
+class Band(_Model):
+    """A category: holds min < x <= max (the lowest band also holds min)."""
+
+    id: str
+    min: Decimal = Field(allow_inf_nan=False)
+    max: Decimal = Field(allow_inf_nan=False)
+    name: str = Field(description="The predikat, e.g. Cukup")
+
+
+class Condition(_Model):
+    """One condition of a predicate: a node's (or every area's) points or share."""
+
+    id: str
+    name: str
+    node: str | None = None
+    each_area: bool = False
+    min_points: Decimal | None = Field(None, allow_inf_nan=False)
+    min_share: Unit01 | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Condition:
+        if (self.node is None) == (not self.each_area):
+            raise ValueError(_("a condition needs either `node` or `each_area: true`"))
+        if (self.min_points is None) == (self.min_share is None):
+            raise ValueError(_("a condition needs either `min_points` or `min_share`"))
+        return self
+
+
+class Predicate(_Model):
+    """A result reached when all its conditions hold (e.g. WBK, WBBM)."""
+
+    id: str
+    name: str
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+
+
+class RuleSet(_Model):
+    """A complete rule set: scales, the weighted tree, bands and predicates."""
+
+    id: NodeId
+    title: str
+    basis: str = Field("", description="Legal basis")
+    version: str
+    years: tuple[int, int] | None = Field(None, description="First and last year it applies to")
+    total: Weight = Field(description="The index's maximum")
+    precision: int = Field(2, ge=0, le=6, description="Decimals of the published index")
+    provenance: Provenance | None = None
+    scales: dict[str, Scale]
+    areas: tuple[Area, ...] = ()
+    bands: tuple[Band, ...] = ()
+    predicates: tuple[Predicate, ...] = ()
+    tree: tuple[Node, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRef:
+    """A question with its scale and the indicator that holds it."""
+
+    question: Question
+    scale: ChoiceScale | NumberScale
+    indicator: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRules:
+    """A validated rule set with where it came from and look-up tables."""
+
+    rules: RuleSet
+    path: str
+    sha256: str
+    questions: dict[str, QuestionRef]
+    nodes: dict[str, Node]
+    maxima: dict[str, Fraction]
+
+    @classmethod
+    def build(cls, rules: RuleSet, path: str, sha256: str) -> LoadedRules:
+        """Index a validated rule set by question and node id."""
+        questions: dict[str, QuestionRef] = {}
+        nodes: dict[str, Node] = {}
+        # A node's effective maximum: the root's is `total`; a child's is its parent's
+        # times its weight over the sum of its siblings' weights (exact rationals).
+        maxima: dict[str, Fraction] = {"root": Fraction(rules.total)}
+
+        def visit(node: Node, maximum: Fraction) -> None:
+            nodes[node.id] = node
+            maxima[node.id] = maximum
+            children = node.children or ()
+            total = sum((Fraction(c.weight) for c in children), Fraction(0))
+            for child in children:
+                visit(child, maximum * Fraction(child.weight) / total)
+            for q in node.questions or ():
+                questions[q.id] = QuestionRef(q, rules.scales[q.scale], node.id)
+
+        top_total = sum((Fraction(n.weight) for n in rules.tree), Fraction(0))
+        for top in rules.tree:
+            visit(top, maxima["root"] * Fraction(top.weight) / top_total)
+        return cls(rules, path, sha256, questions, nodes, maxima)
+
+
+def _cross_check(rs: RuleSet) -> list[Pending]:
+    """Checks pydantic cannot express: ids, references, bands."""
+    out: list[Pending] = []
+    seen: dict[str, Loc] = {}
+    area_ids = {a.id for a in rs.areas}
+
+    def visit(node: Node, loc: Loc) -> None:
+        if node.id in seen or node.id == "root":
+            out.append(
+                Pending((*loc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=node.id))
+            )
+        seen[node.id] = loc
+        if node.area is not None and node.area not in area_ids:
+            out.append(
+                Pending(
+                    (*loc, "area"),
+                    "unknown_area",
+                    _("unknown area '{area}'").format(area=node.area),
+                )
+            )
+        for i, child in enumerate(node.children or ()):
+            visit(child, (*loc, "children", i))
+        for j, q in enumerate(node.questions or ()):
+            qloc = (*loc, "questions", j)
+            if q.id in seen:
+                out.append(
+                    Pending((*qloc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=q.id))
+                )
+            seen[q.id] = qloc
+            scale = rs.scales.get(q.scale)
+            if scale is None:
+                out.append(
+                    Pending(
+                        (*qloc, "scale"),
+                        "unknown_scale",
+                        _("unknown scale '{scale}'").format(scale=q.scale),
+                    )
+                )
+                continue
+            if isinstance(scale, ChoiceScale):
+                for label in q.options:
+                    if scale.lookup(label) is None:
+                        out.append(
+                            Pending(
+                                (*qloc, "options", label),
+                                "unknown_option",
+                                _("'{label}' is not an option of scale '{scale}'").format(
+                                    label=label, scale=q.scale
+                                ),
+                                "key",
+                            )
+                        )
+            if q.counts is not None and not isinstance(scale, NumberScale):
+                out.append(Pending((*qloc, "counts"), "invalid", _("counts need a number scale")))
+
+    for i, node in enumerate(rs.tree):
+        visit(node, ("tree", i))
+    out.extend(_check_bands(rs))
+    for i, pred in enumerate(rs.predicates):
+        for j, cond in enumerate(pred.conditions):
+            if cond.node is not None and cond.node != "root" and cond.node not in seen:
+                out.append(
+                    Pending(
+                        ("predicates", i, "conditions", j, "node"),
+                        "unknown_node",
+                        _("unknown node '{id}'").format(id=cond.node),
+                    )
+                )
+    return out
+
+
+def _check_bands(rs: RuleSet) -> list[Pending]:
+    out: list[Pending] = []
+    bands = rs.bands
+    if not bands:
+        if not rs.predicates:
+            out.append(Pending(("bands",), "no_bands", _("a rule set needs bands or predicates")))
+        return out
+    for i, band in enumerate(bands):
+        if band.max <= band.min:
+            out.append(Pending(("bands", i), "band_order", _("band max must exceed its min")))
+        if i > 0 and band.min != bands[i - 1].max:
+            kind = _("overlaps") if band.min < bands[i - 1].max else _("leaves a gap after")
+            out.append(
+                Pending(
+                    ("bands", i, "min"),
+                    "band_gap",
+                    _("band '{band}' {kind} band '{prev}'").format(
+                        band=band.id, kind=kind, prev=bands[i - 1].id
+                    ),
+                )
+            )
+    if bands[0].min != 0 or bands[-1].max != rs.total:
+        out.append(
+            Pending(
+                ("bands",),
+                "band_cover",
+                _("bands must cover 0 to {total}, lowest first").format(total=rs.total),
+            )
+        )
+    return out
+
+
+def validate_rules(data: Any, path: str, text: str) -> RuleSet:
+    """Validate parsed rule set data; raise ProblemsError with located problems."""
+    try:
+        rs = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        raise ProblemsError(locate(path, text, pydantic_pending(exc.errors()))) from None
+    pending = _cross_check(rs)
+    if pending:
+        raise ProblemsError(locate(path, text, pending))
+    return rs
+
+
+def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
+    """Read and validate a rule set file; problems raise RulesError."""
+    shown = display or str(path)
+    try:
+        text = read_text(path, shown)
+        data = parse(shown, text)
+        rs = validate_rules(data, shown, text)
+    except RulesError:
+        raise
+    except ProblemsError as exc:
+        raise RulesError(exc.problems) from None
+    return LoadedRules.build(rs, shown, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def bundled_dir() -> Path:
+    """Where the bundled rule sets are: inside the wheel, or rules/ in a source checkout."""
+    packaged = Path(str(resources.files("pmprb"))) / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def bundled_ids() -> list[str]:
+    """Ids of the bundled rule sets (their file names)."""
+    folder = bundled_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+@cache
+def load_rules(ref: str) -> LoadedRules:
+    """A rule set by bundled id or by path; problems raise ProblemsError."""
+    candidate = Path(ref)
+    if ref.endswith((".yaml", ".yml")) or candidate.is_file():
+        return load_rules_file(candidate)
+    bundled = bundled_dir() / f"{ref}.yaml"
+    if bundled.is_file():
+        return load_rules_file(bundled, f"{ref} ({bundled.name})")
+    raise RulesError(
+        [
+            Problem(
+                ref,
+                None,
+                None,
+                "unknown_rules",
+                _("no bundled rule set '{ref}'{hint}; available: {ids}").format(
+                    ref=ref, hint=suggest(ref, bundled_ids()), ids=", ".join(bundled_ids())
+                ),
+            )
+        ]
+    )

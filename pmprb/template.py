@@ -1,0 +1,62 @@
+"""A blank answer file for a rule set: every question, its text and its answers as comments."""
+
+from __future__ import annotations
+
+import json
+
+from .i18n import _
+from .rules import ChoiceScale, LoadedRules, Node
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    return [f"{indent}# {line}".rstrip() for line in text.splitlines() or [""]]
+
+
+def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, instansi: str) -> str:
+    """The text of a blank answer file, ready to fill in."""
+    rs = loaded.rules
+    lines = [
+        f"# {_('PMPRB answer file')}: {rs.title} ({rs.id} {rs.version})",
+        f"# {_('Fill in each answer after its colon; leave it empty if not yet answered.')}",
+        f"# {_('Long form')}: {{answer: A, evidence: [{_('document name or link')}], note: ...}}",
+        f"rules: {rs.id}",
+        f"year: {year}",
+        "unit:",
+        f"  name: {_q(name)}",
+        f"  code: {_q(code)}",
+        f"  instansi: {_q(instansi)}",
+        "answers:",
+    ]
+
+    def visit(node: Node, trail: list[str]) -> None:
+        here = [*trail, node.name]
+        if node.questions is None:
+            for child in node.children or ():
+                visit(child, here)
+            return
+        lines.append("")
+        lines.append(f"  # == {' > '.join(here)} ({node.id}), {_('weight')} {node.weight}")
+        for q in node.questions:
+            scale = rs.scales[q.scale]
+            lines.extend(_comment(q.detail or q.text, "  "))
+            if isinstance(scale, ChoiceScale):
+                for label in scale.options:
+                    meaning = q.options.get(label, "")
+                    lines.append(f"  #   {label}: {meaning}".rstrip())
+            else:
+                unit = f" {scale.unit}" if scale.unit else ""
+                allowed = _("a number from {lo} to {hi}").format(lo=scale.min, hi=scale.max)
+                lines.append(f"  #   {allowed}{unit}")
+                if q.counts is not None:
+                    names = ", ".join(f"{k}: {v}" for k, v in q.counts.inputs.items())
+                    lines.append(f"  #   {_('or counts')}: {{counts: {{{names}}}}}")
+            lines.append(f"  {q.id}:")
+
+    for top in rs.tree:
+        visit(top, [])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, the mini rule set, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmprb.i18n import set_language
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini.yaml"
+MINI_ANSWERS = DATA / "mini-answers.yaml"
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read messages in English unless they choose otherwise."""
+    monkeypatch.setenv("PMPRB_LANG", "en")
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A CLI runner that keeps stdout and stderr apart."""
+    return CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
+    """Write a test file and return its path."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
