@@ -39,7 +39,7 @@ _CANNOT_RUN = frozenset({"not_found", "unreadable"})
 def _stderr() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_problems(problems: list[Problem]) -> None:

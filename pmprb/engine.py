@@ -46,6 +46,7 @@ class NodeResult:
     maximum: Fraction
     provisional: bool
     published: bool  # points come from the file's `scores`, not from answers
+    known: bool  # False under a published node: its points were not computed
     children: tuple[NodeResult, ...] = ()
     items: tuple[ItemResult, ...] = ()
 
@@ -242,6 +243,7 @@ def score(assessment: Assessment) -> Result:
             maximum,
             prov,
             is_published,
+            not under_published,
             children,
             items,
         )
@@ -258,6 +260,7 @@ def score(assessment: Assessment) -> Result:
         loaded.maxima["root"],
         root_prov,
         "root" in published,
+        True,
         tops,
     )
     index = round_half_up(raw, rs.precision)

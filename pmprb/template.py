@@ -21,9 +21,12 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
     """The text of a blank answer file, ready to fill in."""
     rs = loaded.rules
     lines = [
-        f"# {_('PMPRB answer file')}: {rs.title} ({rs.id} {rs.version})",
-        f"# {_('Fill in each answer after its colon; leave it empty if not yet answered.')}",
-        f"# {_('Long form')}: {{answer: A, evidence: [{_('document name or link')}], note: ...}}",
+        "# " + _("PMPRB answer file: {title}").format(title=rs.title) + f" ({rs.id} {rs.version})",
+        "# " + _("Fill in each answer after its colon; leave it empty if not yet answered."),
+        "# "
+        + _("Long form: {example}").format(
+            example="{answer: A, evidence: [SK ..., https://...], note: ...}"
+        ),
         f"rules: {rs.id}",
         f"year: {year}",
         "unit:",
@@ -40,7 +43,8 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
                 visit(child, here)
             return
         lines.append("")
-        lines.append(f"  # == {' > '.join(here)} ({node.id}), {_('weight')} {node.weight}")
+        weight = _("weight {weight}").format(weight=node.weight)
+        lines.append(f"  # == {' > '.join(here)} ({node.id}), {weight}")
         for q in node.questions:
             scale = rs.scales[q.scale]
             lines.extend(_comment(q.detail or q.text, "  "))
@@ -53,8 +57,12 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
                 allowed = _("a number from {lo} to {hi}").format(lo=scale.min, hi=scale.max)
                 lines.append(f"  #   {allowed}{unit}")
                 if q.counts is not None:
-                    names = ", ".join(f"{k}: {v}" for k, v in q.counts.inputs.items())
-                    lines.append(f"  #   {_('or counts')}: {{counts: {{{names}}}}}")
+                    names = ", ".join(f"{k}: N" for k in q.counts.inputs)
+                    lines.append(
+                        "  #   "
+                        + _("or the counts: {counts}").format(counts="{counts: {" + names + "}}")
+                    )
+                    lines.extend(f"  #     {k}: {label}" for k, label in q.counts.inputs.items())
             lines.append(f"  {q.id}:")
 
     for top in rs.tree:

@@ -10,7 +10,7 @@ import pytest
 
 from pmprb.assessment import load_assessment
 from pmprb.engine import band_for, improvements, next_band, round_half_up, score, weak_areas
-from pmprb.rules import load_rules
+from pmprb.rules import ChoiceScale, load_rules
 
 from .conftest import MINI, MINI_ANSWERS, write
 
@@ -41,9 +41,17 @@ def test_mini_case_hand_computed() -> None:
 
 def test_rounded_printed_weights_give_exact_area_total(tmp_path: Path) -> None:
     answers = {
-        "p.a1.i1.a": "Ya", "p.a1.i2.a": "Ya", "p.a1.i3.a": "Ya", "p.a1.i7.a": "Ya",
-        "p.a1.i8.a": "Ya", "p.a1.i4.a": "A", "p.a1.i4.b": "A", "p.a1.i5.a": "Ya",
-        "p.a1.i6.a": "A", "p.a1.i6.b": "A", "p.a1.i6.c": 100,
+        "p.a1.i1.a": "Ya",
+        "p.a1.i2.a": "Ya",
+        "p.a1.i3.a": "Ya",
+        "p.a1.i7.a": "Ya",
+        "p.a1.i8.a": "Ya",
+        "p.a1.i4.a": "A",
+        "p.a1.i4.b": "A",
+        "p.a1.i5.a": "Ya",
+        "p.a1.i6.a": "A",
+        "p.a1.i6.b": "A",
+        "p.a1.i6.c": 100,
     }
     body = "answers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items())
     result = score(load_assessment(write(tmp_path, HEAD + body), str(MINI)))
@@ -56,8 +64,11 @@ def test_full_marks_score_total_and_zero_answers_score_zero(tmp_path: Path) -> N
     loaded = load_rules(str(MINI))
     lines = []
     for qid, ref in loaded.questions.items():
-        top = max(ref.scale.options, key=lambda k: ref.scale.options[k]) if hasattr(
-            ref.scale, "options") else str(ref.scale.max)  # type: ignore[union-attr]
+        scale = ref.scale
+        if isinstance(scale, ChoiceScale):
+            top = max(scale.options, key=lambda k: scale.options[k])
+        else:
+            top = str(scale.max)
         lines.append(f"  {qid}: {top}\n")
     full = score(load_assessment(write(tmp_path, HEAD + "answers:\n" + "".join(lines)), str(MINI)))
     assert full.raw == 100
@@ -70,8 +81,14 @@ def test_full_marks_score_total_and_zero_answers_score_zero(tmp_path: Path) -> N
     assert empty.unanswered == len(loaded.questions)
 
 
-BOUNDARIES = [("30", "D", "C"), ("50", "C", "CC"), ("60", "CC", "B"), ("70", "B", "BB"),
-              ("80", "BB", "A"), ("90", "A", "AA")]
+BOUNDARIES = [
+    ("30", "D", "C"),
+    ("50", "C", "CC"),
+    ("60", "CC", "B"),
+    ("70", "B", "BB"),
+    ("80", "BB", "A"),
+    ("90", "A", "AA"),
+]
 
 
 @pytest.mark.parametrize(("edge", "below", "above"), BOUNDARIES)
@@ -80,7 +97,9 @@ def test_every_band_boundary_is_left_open(edge: str, below: str, above: str) -> 
     at = band_for(bands, Decimal(edge + ".00"))
     over = band_for(bands, Decimal(edge) + Decimal("0.01"))
     under = band_for(bands, Decimal(edge) - Decimal("0.01"))
-    assert at is not None and over is not None and under is not None
+    assert at is not None
+    assert over is not None
+    assert under is not None
     assert (at.id, over.id, under.id) == (below, above, below)
 
 

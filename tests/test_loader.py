@@ -48,7 +48,10 @@ def test_unknown_id_suggests_the_closest(tmp_path: Path) -> None:
 
 
 def test_duplicate_keys_are_errors_at_every_level(tmp_path: Path) -> None:
-    text = "rules: mini\nyear: 2021\nyear: 2022\nunit: {name: A, code: B}\nanswers:\n  h.x.a: 1\n  h.x.a: 2\n"
+    text = (
+        "rules: mini\nyear: 2021\nyear: 2022\nunit: {name: A, code: B}\n"
+        "answers:\n  h.x.a: 1\n  h.x.a: 2\n"
+    )
     assert where(tmp_path, text) == [(3, 1, "duplicate_key"), (7, 3, "duplicate_key")]
 
 

@@ -25,13 +25,13 @@ def num(value: Fraction | Decimal, places: int = PLACES) -> float:
     return float(round_half_up(exact, places))
 
 
-def _item(item: ItemResult) -> dict[str, Any]:
+def _item(item: ItemResult, known: bool) -> dict[str, Any]:
     given = item.answer
     return {
         "id": item.id,
         "answer": given.display if given else None,
         "value": num(given.value) if given else None,
-        "points": num(item.points),
+        "points": num(item.points) if known else None,
         "max": num(item.maximum),
         "evidence": list(given.evidence) if given else [],
         "note": given.note if given else "",
@@ -44,7 +44,7 @@ def node_record(node: NodeResult) -> dict[str, Any]:
         "id": node.id,
         "name": node.name,
         "weight": float(node.weight),
-        "points": num(node.points),
+        "points": num(node.points) if node.known else None,
         "max": num(node.maximum),
         "published": node.published,
         "provisional": node.provisional,
@@ -52,7 +52,7 @@ def node_record(node: NodeResult) -> dict[str, Any]:
     if node.children:
         out["children"] = [node_record(c) for c in node.children]
     if node.items:
-        out["items"] = [_item(i) for i in node.items]
+        out["items"] = [_item(i, node.known) for i in node.items]
     return out
 
 

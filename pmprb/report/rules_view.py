@@ -28,7 +28,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     if rs.years:
         head.append(f" · {rs.years[0]}-{rs.years[1]}")
     head.append(f"\n{loaded.path} sha256:{loaded.sha256[:12]}", style="dim")
-    tree = Tree(Text(f"{_('Total')} {rs.total}", style="bold"))
+    tree = Tree(Text(_("Total {total}").format(total=rs.total), style="bold"))
     root_status = _status(rs.provenance, "verified")
 
     def add(parent: Tree, node: Node, inherited: str) -> None:

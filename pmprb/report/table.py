@@ -54,12 +54,14 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     head.append(f" ({a.unit.code})")
     if a.unit.instansi:
         head.append(f" · {a.unit.instansi}")
-    head.append(f" · {_('year')} {a.year}\n")
-    head.append(f"{_('Rule set')}: {rs.title} [{rs.id} {rs.version}]", style="dim")
+    head.append(" · " + _("year {year}").format(year=a.year) + "\n")
+    head.append(
+        _("Rule set: {title}").format(title=rs.title) + f" [{rs.id} {rs.version}]", style="dim"
+    )
     parts.append(head)
 
     headline = Text()
-    headline.append(f"\n{_('Index')}: ")
+    headline.append("\n" + _("Index: {index}").format(index=""))
     headline.append(f"{result.index}", style=band_style(result))
     if result.band is not None:
         headline.append("  ")
@@ -92,7 +94,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             pct(top.share),
             bar(top.share),
         )
-        for sub in top.children:
+        for sub in top.children if not top.published else ():
             label = "  " + sub.name + (" *" if sub.published else "")
             if sub.children or sub.published or sub.items:
                 comp.add_row(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from ..engine import Result
+from ..engine import NodeResult, Result
 from ..i18n import _
 from .record import num, record
 
@@ -33,10 +33,9 @@ def to_csv(result: Result) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
 
-    def visit(node: Any, parent: str) -> None:
-        w.writerow(
-            ["node", node.id, cell(node.name), parent, num(node.points), num(node.maximum), "", ""]
-        )
+    def visit(node: NodeResult, parent: str) -> None:
+        points = num(node.points) if node.known else ""
+        w.writerow(["node", node.id, cell(node.name), parent, points, num(node.maximum), "", ""])
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
@@ -47,7 +46,7 @@ def to_csv(result: Result) -> str:
                     item.id,
                     cell(item.text),
                     node.id,
-                    num(item.points),
+                    num(item.points) if node.known else "",
                     num(item.maximum),
                     cell(given.display) if given else "",
                     num(given.value) if given else "",
@@ -73,22 +72,30 @@ def to_markdown(result: Result) -> str:
     lines = [
         f"# {md(rec['unit']['name'])} ({md(rec['unit']['code'])}), {rec['year']}",
         "",
-        f"{_('Rule set')}: {md(rules['title'])} (`{rules['id']}` {rules['version']})",
+        _("Rule set: {title}").format(title=md(rules["title"]))
+        + f" (`{rules['id']}` {rules['version']})",
         "",
-        f"**{_('Index')}: {rec['index']:.2f}** {rec['category'] or ''} ({rec['predicate'] or '-'})",
+        "**"
+        + _("Index: {index}").format(index=f"{rec['index']:.2f}")
+        + "** "
+        + f"{rec['category'] or ''} ({rec['predicate'] or '-'})",
         "",
-        f"| {_('Component')} | {_('Points')} | {_('Max')} |",
+        "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
         "|---|---:|---:|",
     ]
     for top in rec["tree"]["children"]:
         lines.append(f"| {md(top['name'])} | {top['points']:.2f} | {top['max']:.2f} |")
-        for sub in top.get("children", []):
+        for sub in top.get("children", []) if not top["published"] else []:
             lines.append(
                 f"| &nbsp;&nbsp;{md(sub['name'])} | {sub['points']:.2f} | {sub['max']:.2f} |"
             )
     known = [a for a in rec["areas"] if a["share"] is not None]
     if known:
-        lines += ["", f"| {_('Area')} | {_('Points')} | {_('Max')} | % |", "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "| " + " | ".join((_("Area"), _("Points"), _("Max"))) + " | % |",
+            "|---|---:|---:|---:|",
+        ]
         for a in known:
             lines.append(
                 f"| {md(a['name'])} | {a['points']:.2f} | {a['max']:.2f} | {a['share'] * 100:.1f} |"
@@ -96,12 +103,16 @@ def to_markdown(result: Result) -> str:
     if rec["improvements"]:
         lines += [
             "",
-            f"## {_('Room for improvement')}",
+            "## " + _("Room for improvement"),
             "",
-            f"| {_('Question')} | +{_('Points')} |",
+            "| " + _("Question") + " | +" + _("Points") + " |",
             "|---|---:|",
         ]
         for g in rec["improvements"]:
             lines.append(f"| `{g['id']}` | {g['gain']:.2f} |")
-    lines += ["", f"{_('Unanswered')}: {rec['unanswered']} / {rec['questions']}", ""]
+    lines += [
+        "",
+        _("Unanswered: {n} of {total}").format(n=rec["unanswered"], total=rec["questions"]),
+        "",
+    ]
     return "\n".join(lines)
