@@ -24,10 +24,18 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Problem, ProblemsError
 from .i18n import _
-from .loader import Pending, locate, parse, pydantic_pending, read_text, suggest
+from .limits import current as current_limits
+from .loader import (
+    Pending,
+    locate,
+    non_ascii_hint,
+    parse,
+    pydantic_pending,
+    read_text,
+    shorten,
+    suggest,
+)
 from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
-
-MAX_ANSWERS = 5000
 
 
 def _scalar(value: Any) -> str | int | Decimal:
@@ -96,9 +104,7 @@ class AnswerFile(_Model):
     rules: str = Field(min_length=1, description="Rule set id, e.g. permenpanrb-26-2020")
     year: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(description="Assessment year")
     unit: UnitInfo
-    answers: dict[str, Answer] = Field(
-        default_factory=dict, max_length=MAX_ANSWERS, description="Question id -> answer"
-    )
+    answers: dict[str, Answer] = Field(default_factory=dict, description="Question id -> answer")
     scores: dict[str, Annotated[Decimal, Field(allow_inf_nan=False)]] = Field(
         default_factory=dict, description="Published points for whole nodes (node id -> points)"
     )
@@ -154,7 +160,7 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                     vloc,
                     "bad_option",
                     _("'{value}' is not an answer of '{qid}'; choose one of: {options}").format(
-                        value=value, qid=qid, options=", ".join(scale.options)
+                        value=shorten(str(value)), qid=qid, options=", ".join(scale.options)
                     ),
                 )
             ]
@@ -176,7 +182,7 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                 vloc,
                 "out_of_range",
                 _("{value} is outside {lo} to {hi} for '{qid}'").format(
-                    value=_show_number(value), lo=scale.min, hi=scale.max, qid=qid
+                    value=shorten(_show_number(value)), lo=scale.min, hi=scale.max, qid=qid
                 ),
             )
         ]
@@ -242,16 +248,10 @@ def check(
     for qid, raw in raw_answers.items():
         ref = rules.questions.get(qid)
         if ref is None:
-            pending.append(
-                Pending(
-                    ("answers", qid),
-                    "unknown_question",
-                    _("unknown question id '{qid}'{hint}").format(
-                        qid=qid, hint=suggest(qid, known)
-                    ),
-                    "key",
-                )
+            message = _("unknown question id '{qid}'{hint}").format(
+                qid=shorten(qid), hint=suggest(qid, known) + non_ascii_hint(qid)
             )
+            pending.append(Pending(("answers", qid), "unknown_question", message, "key"))
             continue
         if raw is None:
             continue
@@ -281,7 +281,9 @@ def check(
                     ("scores", nid),
                     "out_of_range",
                     _("{value} is outside 0 to {max} for '{id}'").format(
-                        value=_show_number(points), max=round(float(maxima[nid]), 4), id=nid
+                        value=shorten(_show_number(points)),
+                        max=round(float(maxima[nid]), 4),
+                        id=nid,
                     ),
                 )
             )
@@ -347,9 +349,18 @@ def validate_assessment(
     Every problem is reported at once: when the schema check fails, the answers that are
     well-formed on their own are still checked against the rule set.
     """
+    if data is None:
+        message = _("the file is empty: an answer file needs rules, year, unit and answers")
+        raise ProblemsError([Problem(path, 1, 1, "empty", message)])
     if not isinstance(data, dict):
         message = _("an answer file must be a mapping with rules, year, unit and answers")
         raise ProblemsError([Problem(path, 1, 1, "not_mapping", message)])
+    limit = current_limits().max_answers
+    raw_answers = data.get("answers")
+    if isinstance(raw_answers, dict) and len(raw_answers) > limit:
+        # refuse before validating thousands of entries
+        message = _("{n} answers; the limit is {limit}").format(n=len(raw_answers), limit=limit)
+        raise ProblemsError(locate(path, text, [Pending(("answers",), "too_many", message, "key")]))
     pending: list[Pending] = []
     model: AnswerFile | None = None
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,11 +21,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, ProblemsError
 from .i18n import _
+from .limits import current as current_limits
 
 Loc = tuple[str | int, ...]
-
-# Protective limits (see README "Limits and safety").
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -96,6 +95,14 @@ class _Loader(_Base):  # type: ignore[misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+# Only the core schema: explicit tags such as !!binary, !!set, !!timestamp or !!python/...
+# fall through to the "undefined" constructor and become a problem.
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "seq", "map")
+)
+_Loader.yaml_constructors = {
+    tag: fn for tag, fn in _Loader.yaml_constructors.items() if tag in _CORE_TAGS or tag is None
+}
 
 
 class _Refused(Exception):
@@ -117,6 +124,9 @@ def decode(path: str, raw: bytes) -> str:
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return raw.decode("utf-16")
+        if b"\x00" in raw[:4096]:
+            message = _("the file looks like UTF-16 without a byte order mark; save it as UTF-8")
+            raise ProblemsError([Problem(path, None, None, "encoding", message)])
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
@@ -127,48 +137,43 @@ def decode(path: str, raw: bytes) -> str:
         ) from None
 
 
-def read_text(path: Path, display: str | None = None, limit: int = MAX_FILE_BYTES) -> str:
-    """Read a file as text within the size limit; problems raise ProblemsError."""
+def read_text(path: Path, display: str | None = None, limit: int | None = None) -> str:
+    """Read a regular file as text within the size limit; problems raise ProblemsError."""
     shown = display if display is not None else str(path)
+    max_bytes = limit if limit is not None else current_limits().max_file_bytes
+
+    def fail(code: str, message: str) -> ProblemsError:
+        return ProblemsError([Problem(shown, None, None, code, message)])
+
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ProblemsError(
-                [
-                    Problem(
-                        shown,
-                        None,
-                        None,
-                        "too_large",
-                        _("the file is {size} bytes; the limit is {limit}").format(
-                            size=size, limit=limit
-                        ),
-                    )
-                ]
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise fail("unreadable", _("is a directory"))
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or a device would block or never end: refuse before opening it
+            raise fail("unreadable", _("is not a regular file"))
+        if info.st_size > max_bytes:
+            message = _("the file is {size} bytes; the limit is {limit}").format(
+                size=info.st_size, limit=max_bytes
             )
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ProblemsError(
-            [Problem(shown, None, None, "unreadable", _("is a directory"))]
-        ) from None
+            raise fail("too_large", message)
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may have grown since stat()
+        if len(raw) > max_bytes:
+            raise fail(
+                "too_large",
+                _("the file is larger than the limit of {limit} bytes").format(limit=max_bytes),
+            )
     except FileNotFoundError:
-        raise ProblemsError([Problem(shown, None, None, "not_found", _("no such file"))]) from None
+        raise fail("not_found", _("no such file")) from None
+    except IsADirectoryError:
+        raise fail("unreadable", _("is a directory")) from None
     except OSError as exc:
-        raise ProblemsError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    "unreadable",
-                    _("cannot read: {why}").format(why=exc.strerror),
-                )
-            ]
-        ) from None
+        raise fail("unreadable", _("cannot read: {why}").format(why=exc.strerror)) from None
     return decode(shown, raw)
 
 
-def parse(path: str, text: str) -> Any:
+def parse(path: str, text: str, max_depth: int | None = None) -> Any:
     """Parse one YAML document into plain data, or raise ProblemsError."""
     loader = _Loader(text)
     try:
@@ -178,25 +183,62 @@ def parse(path: str, text: str) -> Any:
         if exc.code == "yaml_alias":
             mark = _first_alias_mark(text) or mark
         raise ProblemsError([_mark_problem(path, mark, exc.code, exc.message)]) from None
+    except yaml.constructor.ConstructorError as exc:
+        what = exc.problem or "unknown tag"
+        message = _("YAML tag not allowed: {what}").format(what=what)
+        raise ProblemsError([_mark_problem(path, exc.problem_mark, "yaml_tag", message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "syntax error"
-        raise ProblemsError(
-            [_mark_problem(path, mark, "yaml_syntax", _("YAML syntax: {what}").format(what=what))]
-        ) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise ProblemsError(
-            [Problem(path, None, None, "yaml_syntax", _("YAML syntax: {what}").format(what=exc))]
-        ) from None
+        message = _("YAML syntax: {what}").format(what=what)
+        raise ProblemsError([_mark_problem(path, mark, "yaml_syntax", message)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        message = _("character {char} is not allowed in YAML").format(
+            char=f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        )
+        raise ProblemsError([Problem(path, line, col, "yaml_syntax", message)]) from None
+    except yaml.YAMLError as exc:
+        message = _("YAML syntax: {what}").format(what=exc)
+        raise ProblemsError([Problem(path, None, None, "yaml_syntax", message)]) from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits
+        message = _("a number in the file is too large")
+        raise ProblemsError([Problem(path, None, None, "too_large", message)]) from None
     except RecursionError:
-        raise ProblemsError(
-            [Problem(path, None, None, "too_deep", _("the document is nested too deeply"))]
-        ) from None
+        message = _("the document is nested too deeply")
+        raise ProblemsError([Problem(path, None, None, "too_deep", message)]) from None
     finally:
         loader.dispose()
     if loader.found:
         raise ProblemsError([_mark_problem(path, n.start_mark, c, m) for n, c, m in loader.found])
+    limit = max_depth if max_depth is not None else current_limits().max_depth
+    if _deeper_than(data, limit):
+        message = _("the document is nested deeper than {limit} levels").format(limit=limit)
+        raise ProblemsError([Problem(path, None, None, "too_deep", message)])
     return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """True when containers nest deeper than limit (iterative: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def _first_alias_mark(text: str) -> Any:
@@ -291,6 +333,8 @@ def pydantic_pending(errors: Iterable[Any], prefix: Loc = ()) -> list[Pending]:
         kind: str = err["type"]
         ctx: dict[str, Any] = err.get("ctx") or {}
         where: Where = "value"
+        if loc and loc[-1] == "[key]":  # a mapping key of the wrong type
+            loc, where = loc[:-1], "key"
         if kind == "missing":
             field = loc[-1] if loc else ""
             loc = loc[:-1]
@@ -347,3 +391,18 @@ def _is_tag(part: Any) -> bool:
 
 
 _TAGS = frozenset({"short-answer", "long-answer", "blank-answer"})
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """User text quoted in a message, cut to a readable length."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def non_ascii_hint(word: str) -> str:
+    """Name the first non-ASCII character of an id: look-alikes (a Cyrillic a) hide there."""
+    for ch in word:
+        if not ch.isascii():
+            return _(" (it contains the non-ASCII character '{ch}' U+{code:04X})").format(
+                ch=ch, code=ord(ch)
+            )
+    return ""

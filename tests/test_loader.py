@@ -88,7 +88,7 @@ def test_aliases_and_python_tags_are_refused(tmp_path: Path) -> None:
     assert where(tmp_path, alias) == [(8, 14, "yaml_alias")]
     tag = HEAD + "answers:\n  p.a1.i1.a: !!python/object:os.system ls\n"
     [p] = problems(tmp_path, tag)
-    assert p.code == "yaml_syntax"
+    assert p.code == "yaml_tag"
     assert p.line == 7
 
 
