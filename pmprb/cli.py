@@ -27,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: typer's rich help imports a Markdown parser (~0.1 s at every start)
+    rich_markup_mode=None,
 )
 rules_app = typer.Typer(help="List and describe the bundled rule sets.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
