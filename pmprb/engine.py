@@ -90,7 +90,12 @@ class AreaResult:
 
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
-    """One predicate condition evaluated: its value against its threshold."""
+    """One predicate condition evaluated: its value against its threshold.
+
+    `value` is the published figure the condition is decided on: points rounded half up
+    to the rule set's precision, a share rounded to precision + 2 decimals (a percentage
+    with `precision` decimals); `exact` is the unrounded value.
+    """
 
     id: str
     name: str
@@ -98,6 +103,7 @@ class ConditionResult:
     value: Fraction
     threshold: Fraction
     is_share: bool
+    exact: Fraction | None = None
 
     @property
     def met(self) -> bool:
@@ -265,7 +271,7 @@ def score(assessment: Assessment) -> Result:
     )
     index = round_half_up(raw, rs.precision)
     areas = _areas(loaded, root)
-    predicates = tuple(_predicate(p, root, areas) for p in rs.predicates)
+    predicates = tuple(_predicate(p, root, areas, rs.precision) for p in rs.predicates)
     return Result(
         assessment,
         root,
@@ -306,23 +312,32 @@ def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
     )
 
 
-def _predicate(pred: Predicate, root: NodeResult, areas: tuple[AreaResult, ...]) -> PredicateResult:
+def _predicate(
+    pred: Predicate, root: NodeResult, areas: tuple[AreaResult, ...], precision: int = 2
+) -> PredicateResult:
+    """Evaluate each condition on the published (rounded) value, as the index is."""
     by_id = {n.id: n for n in root.walk()}
     out: list[ConditionResult] = []
+
+    def result(
+        cond_id: str, name: str, target: str, exact: Fraction, threshold: Fraction, is_share: bool
+    ) -> ConditionResult:
+        places = precision + 2 if is_share else precision
+        shown = Fraction(round_half_up(exact, places))
+        return ConditionResult(cond_id, name, target, shown, threshold, is_share, exact)
+
     for cond in pred.conditions:
         is_share = cond.min_share is not None
         threshold = Fraction(cond.min_share if is_share else cond.min_points)  # type: ignore[arg-type]
         if cond.node is not None:
             node = by_id[cond.node]
             value = node.share if is_share else node.points
-            out.append(ConditionResult(cond.id, cond.name, node.id, value, threshold, is_share))
+            out.append(result(cond.id, cond.name, node.id, value, threshold, is_share))
         else:
             for area in areas:
                 if area.maximum:
                     value = area.share if is_share else area.points
-                    out.append(
-                        ConditionResult(cond.id, cond.name, area.id, value, threshold, is_share)
-                    )
+                    out.append(result(cond.id, cond.name, area.id, value, threshold, is_share))
     return PredicateResult(pred.id, pred.name, tuple(out))
 
 
