@@ -382,6 +382,20 @@ def next_band(result: Result) -> tuple[Band, Decimal] | None:
     return bands[i + 1], bands[i + 1].min + step - result.index
 
 
+def next_predicate(result: Result) -> PredicateResult | None:
+    """The predicate to look at next: the one above the reached one, the lowest when none
+    is reached, or the reached one itself when it is the highest (None without predicates).
+    """
+    preds = result.predicates
+    if not preds:
+        return None
+    reached = result.reached
+    if reached is None:
+        return preds[-1]
+    i = next(i for i, p in enumerate(preds) if p is reached)
+    return preds[i - 1] if i > 0 else reached
+
+
 def weak_areas(result: Result, limit: int = 3) -> list[AreaResult]:
     """Areas with the lowest attainment (known parts only)."""
     known = [a for a in result.areas if a.maximum]

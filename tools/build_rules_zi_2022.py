@@ -140,22 +140,27 @@ PREDICATE_SOURCES = {
     "subtotal": "gratifikasi-app (G3); equals the IPAK plus Capaian Kinerja minimums of"
     " EZonaIntegritas (B1)",
 }
+# What the point thresholds mean on the answer scales, written beside each predicate.
+MEANING = {
+    "WBBM": "IPAK index >= 3.60, IPKP index >= 3.60, Capaian Kinerja B or better",
+    "WBK": "IPAK index >= 3.60, IPKP index >= 3.20, Capaian Kinerja C or better",
+}
 
 # (id, name, target, kind, WBK, WBBM, source key, status)
 CONDITIONS: list[tuple[str, str, str, str, str, str, str, str]] = [
     ("total", "Nilai total", "root", "min_points", "75", "85", "one_app", "inferred"),
     ("pengungkit", "Total pengungkit", "pengungkit", "min_points", "40", "48", "one_app",
      "inferred"),
-    ("area", "Setiap area (Pemenuhan + Reform), persen dari bobotnya", "each_area",
-     "min_share", "0.60", "0.75", "area", "verified"),
-    ("bersih_akuntabel", "Birokrasi yang bersih dan akuntabel (IPAK + Capaian Kinerja)",
+    ("area", "Area (% bobot)", "each_area", "min_share", "0.60", "0.75",
+     "area", "verified"),
+    ("bersih_akuntabel", "Birokrasi bersih dan akuntabel (IPAK + Capaian Kinerja)",
      "hasil.bersih", "min_points", "18.25", "19.50", "subtotal", "verified"),
-    ("ipak", "Nilai IPAK (indeks 3,60)", "hasil.bersih.ipak", "min_points", "15.75", "15.75",
-     "two_apps", "verified"),
-    ("capaian_kinerja", "Capaian Kinerja (WBK: C atau lebih; WBBM: B atau lebih)",
-     "hasil.bersih.capaian_kinerja", "min_points", "2.50", "3.75", "two_apps", "verified"),
-    ("ipkp", "Nilai IPKP (WBK: indeks 3,20; WBBM: 3,60)", "hasil.pelayanan.ipkp",
-     "min_points", "14.00", "15.75", "two_apps", "verified"),
+    ("ipak", "Nilai IPAK", "hasil.bersih.ipak", "min_points", "15.75", "15.75", "two_apps",
+     "verified"),
+    ("capaian_kinerja", "Capaian Kinerja", "hasil.bersih.capaian_kinerja", "min_points", "2.50",
+     "3.75", "two_apps", "verified"),
+    ("ipkp", "Nilai IPKP", "hasil.pelayanan.ipkp", "min_points", "14.00", "15.75", "two_apps",
+     "verified"),
 ]  # fmt: skip
 
 PREDICATES = [
@@ -270,7 +275,14 @@ def build_predicates() -> list[Value]:
             cond[kind] = Decimal(wbbm if column == 5 else wbk)
             cond["provenance"] = provenance(status, PREDICATE_SOURCES[source])
             conditions.append(cond)
-        out.append({"id": pid, "name": name, "conditions": conditions})
+        out.append(
+            {
+                "id": pid,
+                "name": name,
+                "#meaning": Comment(f"On the answer scales: {MEANING[pid]}."),
+                "conditions": conditions,
+            }
+        )
     return out
 
 

@@ -12,6 +12,7 @@ from ..engine import (
     Result,
     improvements,
     next_band,
+    next_predicate,
     round_half_up,
     weak_areas,
 )
@@ -62,6 +63,8 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
     rs = result.rules.rules
     nxt = next_band(result)
     reached = result.reached
+    upcoming = next_predicate(result)
+    names = {n.id: n.name for n in result.root.walk()} | {a.id: a.name for a in result.areas}
     return {
         "file": a.path,
         "unit": {"name": a.unit.name, "code": a.unit.code, "instansi": a.unit.instansi},
@@ -98,6 +101,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             {"id": g.item.id, "indicator": g.node.id, "gain": num(g.gain)}
             for g in improvements(result, improvement_limit)
         ],
+        "reached": ({"id": reached.id, "name": reached.name} if reached is not None else None),
         "predicates": [
             {
                 "id": p.id,
@@ -108,6 +112,8 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                         "id": c.id,
                         "name": c.name,
                         "target": c.target,
+                        "target_name": names.get(c.target, c.target),
+                        "share": c.is_share,
                         "value": num(c.value),
                         "threshold": num(c.threshold),
                         "gap": num(c.gap),
@@ -118,5 +124,19 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             }
             for p in result.predicates
         ],
+        "next_predicate": (
+            {
+                "id": upcoming.id,
+                "name": upcoming.name,
+                "met": upcoming.met,
+                "unmet": [
+                    {"id": c.id, "target": c.target, "gap": num(c.gap)}
+                    for c in upcoming.conditions
+                    if not c.met
+                ],
+            }
+            if upcoming is not None
+            else None
+        ),
         "tree": node_record(result.root),
     }

@@ -76,4 +76,23 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         for band in reversed(rs.bands):
             bands.add_row(band.id, f"{band.min} - {band.max}", band.name)
         parts.append(bands)
+    for pred in rs.predicates:
+        table = Table(
+            title=_("Predicate {id} ({name}): every condition must hold").format(
+                id=pred.id, name=pred.name
+            ),
+            title_justify="left",
+            show_edge=False,
+        )
+        for col in (_("Condition"), _("Applies to"), _("Minimum"), _("Provenance")):
+            table.add_column(col)
+        for cond in pred.conditions:
+            where = _("each area") if cond.each_area else (cond.node or "")
+            if cond.min_share is not None:
+                minimum = f"{cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
+            else:
+                minimum = str(cond.min_points)
+            status = _status(cond.provenance, root_status)
+            table.add_row(cond.name, where, minimum, Text(status, style=_STATUS_STYLE[status]))
+        parts.append(table)
     return Group(*parts)
