@@ -367,7 +367,8 @@ def validate_assessment(
     scores: dict[str, Fraction] = {}
     if loaded is not None:
         named = data.get("rules")
-        if isinstance(named, str) and loaded.rules.id != named:
+        # an overlay scores the answer files of the rule sets it extends
+        if isinstance(named, str) and named not in {r.rules.id for r in loaded.lineage()}:
             message = _("the file is for rule set '{file}', not '{given}'").format(
                 file=named, given=loaded.rules.id
             )

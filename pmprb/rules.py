@@ -199,9 +199,21 @@ class LoadedRules:
     questions: dict[str, QuestionRef]
     nodes: dict[str, Node]
     maxima: dict[str, Fraction]
+    base: LoadedRules | None = None  # the rule set an overlay extends (None: not an overlay)
+
+    def lineage(self) -> list[LoadedRules]:
+        """This rule set, then the one it extends, and so on."""
+        out: list[LoadedRules] = []
+        current: LoadedRules | None = self
+        while current is not None:
+            out.append(current)
+            current = current.base
+        return out
 
     @classmethod
-    def build(cls, rules: RuleSet, path: str, sha256: str) -> LoadedRules:
+    def build(
+        cls, rules: RuleSet, path: str, sha256: str, base: LoadedRules | None = None
+    ) -> LoadedRules:
         """Index a validated rule set by question and node id."""
         questions: dict[str, QuestionRef] = {}
         nodes: dict[str, Node] = {}
@@ -222,7 +234,7 @@ class LoadedRules:
         top_total = sum((Fraction(n.weight) for n in rules.tree), Fraction(0))
         for top in rules.tree:
             visit(top, maxima["root"] * Fraction(top.weight) / top_total)
-        return cls(rules, path, sha256, questions, nodes, maxima)
+        return cls(rules, path, sha256, questions, nodes, maxima, base)
 
 
 def _cross_check(rs: RuleSet) -> list[Pending]:
@@ -407,30 +419,49 @@ def _check_bands(rs: RuleSet) -> list[Pending]:
     return out
 
 
-def validate_rules(data: Any, path: str, text: str) -> RuleSet:
-    """Validate parsed rule set data; raise ProblemsError with located problems."""
+def rules_pending(data: Any) -> tuple[RuleSet | None, list[Pending]]:
+    """Validate parsed rule set data; the problems are left unlocated (key paths)."""
     try:
         rs = RuleSet.model_validate(data)
     except ValidationError as exc:
-        raise ProblemsError(locate(path, text, pydantic_pending(exc.errors()))) from None
-    pending = _cross_check(rs)
-    if pending:
+        return None, pydantic_pending(exc.errors())
+    return rs, _cross_check(rs)
+
+
+def validate_rules(data: Any, path: str, text: str) -> RuleSet:
+    """Validate parsed rule set data; raise ProblemsError with located problems."""
+    rs, pending = rules_pending(data)
+    if pending or rs is None:
         raise ProblemsError(locate(path, text, pending))
     return rs
 
 
+def is_overlay(data: Any) -> bool:
+    """A rule set file that extends another (see pmprb.overlay)."""
+    return isinstance(data, dict) and "extends" in data
+
+
+def sha256_text(text: str) -> str:
+    """The hash recorded in results: of the file's text as read (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
-    """Read and validate a rule set file; problems raise RulesError."""
+    """Read and validate a rule set file or an overlay; problems raise RulesError."""
     shown = display or str(path)
     try:
         text = read_text(path, shown)
         data = parse(shown, text)
+        if is_overlay(data):
+            from .overlay import resolve_overlay
+
+            return resolve_overlay(path, shown, text, data).loaded
         rs = validate_rules(data, shown, text)
     except RulesError:
         raise
     except ProblemsError as exc:
         raise RulesError(exc.problems) from None
-    return LoadedRules.build(rs, shown, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return LoadedRules.build(rs, shown, sha256_text(text))
 
 
 def bundled_dir() -> Path:

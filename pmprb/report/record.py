@@ -16,6 +16,7 @@ from ..engine import (
     round_half_up,
     weak_areas,
 )
+from ..rules import LoadedRules
 
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
 
@@ -57,10 +58,24 @@ def node_record(node: NodeResult) -> dict[str, Any]:
     return out
 
 
+def rules_record(loaded: LoadedRules) -> dict[str, Any]:
+    """The rule set used; an overlay adds its file and, under `base`, what it extends."""
+    rs = loaded.rules
+    out: dict[str, Any] = {
+        "id": rs.id,
+        "title": rs.title,
+        "version": rs.version,
+        "sha256": loaded.sha256,
+    }
+    if loaded.base is not None:
+        out["path"] = loaded.path
+        out["base"] = rules_record(loaded.base)
+    return out
+
+
 def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
     """The whole result as plain data with a fixed key order."""
     a = result.assessment
-    rs = result.rules.rules
     nxt = next_band(result)
     reached = result.reached
     upcoming = next_predicate(result)
@@ -69,12 +84,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
         "file": a.path,
         "unit": {"name": a.unit.name, "code": a.unit.code, "instansi": a.unit.instansi},
         "year": a.year,
-        "rules": {
-            "id": rs.id,
-            "title": rs.title,
-            "version": rs.version,
-            "sha256": result.rules.sha256,
-        },
+        "rules": rules_record(result.rules),
         "index": float(result.index),
         "category": result.band.id if result.band else (reached.id if reached else None),
         "predicate": result.band.name if result.band else (reached.name if reached else None),

@@ -66,6 +66,14 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     head.append(
         _("Rule set: {title}").format(title=rs.title) + f" [{rs.id} {rs.version}]", style="dim"
     )
+    for base in result.rules.lineage()[1:]:
+        head.append(
+            "\n"
+            + _("overlay of {id} {version} (sha256 {sha})").format(
+                id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+            ),
+            style="dim",
+        )
     parts.append(head)
 
     headline = Text()

@@ -78,6 +78,13 @@ def to_markdown(result: Result) -> str:
         "",
         _("Rule set: {title}").format(title=md(rules["title"]))
         + f" (`{rules['id']}` {rules['version']})",
+        *[
+            "\n"
+            + _("overlay of {id} {version} (sha256 {sha})").format(
+                id=f"`{b.rules.id}`", version=md(b.rules.version), sha=b.sha256[:12]
+            )
+            for b in result.rules.lineage()[1:]
+        ],
         "",
         headline,
         "",
