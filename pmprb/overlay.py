@@ -346,6 +346,10 @@ class _Merge:
                         self.pending.append(Pending(kloc, "invalid", message, "key"))
                         continue
                     for i, item in enumerate(value):
+                        if not isinstance(item, dict):
+                            message = _("expected a mapping (key: value)")
+                            self.pending.append(Pending((*kloc, i), "invalid", message))
+                            continue
                         additions.append((target[holder_key], copy.deepcopy(item), (*kloc, i)))
                 else:
                     self._set(target, key, value, kloc)

@@ -244,3 +244,17 @@ def test_an_answer_file_for_another_rule_set_is_still_refused(tmp_path: Path) ->
     with pytest.raises(ProblemsError) as info:
         load_assessment(answers, str(path))
     assert [p.code for p in info.value.problems] == ["rules_mismatch"]
+
+
+def test_init_and_score_with_an_overlay(tmp_path: Path, runner: CliRunner) -> None:
+    target = tmp_path / "unit.yaml"
+    args = ["init", "--unit", "U", "--code", "1", "--year", "2021", "--rules", str(CONTOH)]
+    assert runner.invoke(app, [*args, "-o", str(target)]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert f"score with --rules {CONTOH}" in text
+    assert "rules: contoh-reform-resmi\n" in text
+    out = runner.invoke(app, ["score", str(target), "--rules", str(CONTOH), "-f", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["unanswered"] == 188
+    shown = runner.invoke(app, ["rules", "show", str(CONTOH)])
+    assert "overlay of permenpanrb-26-2020 2020.1" in shown.stdout
