@@ -139,3 +139,33 @@ def test_generated_examples_are_up_to_date() -> None:
     from tools.make_examples_more import main
 
     assert main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("rid", bundled_ids())
+def test_init_then_score_works_for_every_bundled_rule_set(tmp_path: Path, rid: str) -> None:
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / f"{rid}.yaml"
+    args = [
+        "init",
+        "--unit",
+        "U",
+        "--code",
+        "1",
+        "--year",
+        "2022",
+        "--rules",
+        rid,
+        "-o",
+        str(target),
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    for fmt in ("table", "json", "markdown", "csv"):
+        out = runner.invoke(app, ["score", str(target), "-f", fmt])
+        assert out.exit_code == 0, out.output
+    result = score(load_assessment(target))
+    assert result.unanswered == len(load_rules(rid).questions)
+    assert result.raw == 0
