@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .assessment import Assessment, Given
-from .rules import Band, LoadedRules, Node, Predicate, Provenance
+from .rules import Band, Condition, LoadedRules, Node, Predicate, Provenance
 
 ZERO = Fraction(0)
 
@@ -104,11 +104,14 @@ class ConditionResult:
     threshold: Fraction
     is_share: bool
     exact: Fraction | None = None
+    # False when the value is hidden by a published score (a node under one, or an area
+    # with parts under one): the condition cannot be shown to hold
+    known: bool = True
 
     @property
     def met(self) -> bool:
-        """Thresholds are inclusive."""
-        return self.value >= self.threshold
+        """Thresholds are inclusive; an unknown value never meets one."""
+        return self.known and self.value >= self.threshold
 
     @property
     def gap(self) -> Fraction:
@@ -271,7 +274,13 @@ def score(assessment: Assessment) -> Result:
     )
     index = round_half_up(raw, rs.precision)
     areas = _areas(loaded, root)
-    predicates = tuple(_predicate(p, root, areas, rs.precision) for p in rs.predicates)
+    predicates: tuple[PredicateResult, ...] = ()
+    if rs.predicates:
+        full = {a.id: ZERO for a in rs.areas}  # each area's maximum with no part hidden
+        for node_id, node in loaded.nodes.items():
+            if node.area is not None:
+                full[node.area] += loaded.maxima[node_id]
+        predicates = tuple(_predicate(p, root, areas, rs.precision, full) for p in rs.predicates)
     return Result(
         assessment,
         root,
@@ -313,31 +322,36 @@ def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
 
 
 def _predicate(
-    pred: Predicate, root: NodeResult, areas: tuple[AreaResult, ...], precision: int = 2
+    pred: Predicate,
+    root: NodeResult,
+    areas: tuple[AreaResult, ...],
+    precision: int,
+    full_area_max: dict[str, Fraction],
 ) -> PredicateResult:
     """Evaluate each condition on the published (rounded) value, as the index is."""
     by_id = {n.id: n for n in root.walk()}
     out: list[ConditionResult] = []
 
-    def result(
-        cond_id: str, name: str, target: str, exact: Fraction, threshold: Fraction, is_share: bool
-    ) -> ConditionResult:
-        places = precision + 2 if is_share else precision
-        shown = Fraction(round_half_up(exact, places))
-        return ConditionResult(cond_id, name, target, shown, threshold, is_share, exact)
-
-    for cond in pred.conditions:
+    def result(cond: Condition, target: str, exact: Fraction, known: bool) -> ConditionResult:
         is_share = cond.min_share is not None
         threshold = Fraction(cond.min_share if is_share else cond.min_points)  # type: ignore[arg-type]
+        if not known:
+            return ConditionResult(
+                cond.id, cond.name, target, ZERO, threshold, is_share, None, False
+            )
+        shown = Fraction(round_half_up(exact, precision + 2 if is_share else precision))
+        return ConditionResult(cond.id, cond.name, target, shown, threshold, is_share, exact)
+
+    for cond in pred.conditions:
+        share = cond.min_share is not None
         if cond.node is not None:
             node = by_id[cond.node]
-            value = node.share if is_share else node.points
-            out.append(result(cond.id, cond.name, node.id, value, threshold, is_share))
-        else:
-            for area in areas:
-                if area.maximum:
-                    value = area.share if is_share else area.points
-                    out.append(result(cond.id, cond.name, area.id, value, threshold, is_share))
+            out.append(result(cond, node.id, node.share if share else node.points, node.known))
+            continue
+        for area in areas:
+            if full_area_max.get(area.id):
+                known = area.maximum == full_area_max[area.id]
+                out.append(result(cond, area.id, area.share if share else area.points, known))
     return PredicateResult(pred.id, pred.name, tuple(out))
 
 

@@ -283,3 +283,27 @@ def test_init_writes_the_counts_of_percentage_questions(tmp_path: Path, runner: 
     assert "#   or the counts: {counts: {tahun_lalu: N, tahun_ini: N}}" in text
     assert "#   A: Jika dengan prosedur/mekanisme yang jelas" in text
     assert score(load_assessment(target)).unanswered == 113
+
+
+def test_conditions_hidden_by_a_published_score_are_unknown(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # a published Pengungkit hides the areas under it: the area shares cannot be checked
+    body = (
+        "scores: {pengungkit: 50}\n"
+        "answers: {hasil.bersih.ipak.nilai: 4, hasil.bersih.capaian_kinerja.nilai: A,"
+        " hasil.pelayanan.ipkp.nilai: 4}\n"
+    )
+    result = run(tmp_path, body)
+    wbk = next(p for p in result.predicates if p.id == "WBK")
+    areas = [c for c in wbk.conditions if c.id == "area"]
+    assert len(areas) == 6
+    assert all(not c.known and not c.met for c in areas)
+    assert all(c.met for c in wbk.conditions if c.id != "area")  # total 90, ...
+    assert result.reached is None
+    path = write(tmp_path, HEAD + body, "hidden.yaml")
+    data = json.loads(runner.invoke(app, ["score", str(path), "-f", "json"]).stdout)
+    hidden = [c for c in data["predicates"][1]["conditions"] if c["id"] == "area"]
+    assert {(c["value"], c["gap"], c["met"]) for c in hidden} == {(None, None, False)}
+    markdown = runner.invoke(app, ["score", str(path), "-f", "markdown"]).stdout
+    assert "| Area (% bobot): Manajemen Perubahan | ? | 60.00% | ? | ? |" in markdown

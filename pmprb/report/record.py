@@ -124,9 +124,9 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                         "target": c.target,
                         "target_name": names.get(c.target, c.target),
                         "share": c.is_share,
-                        "value": num(c.value),
+                        "value": num(c.value) if c.known else None,
                         "threshold": num(c.threshold),
-                        "gap": num(c.gap),
+                        "gap": num(c.gap) if c.known else None,
                         "met": c.met,
                     }
                     for c in p.conditions
@@ -140,7 +140,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                 "name": upcoming.name,
                 "met": upcoming.met,
                 "unmet": [
-                    {"id": c.id, "target": c.target, "gap": num(c.gap)}
+                    {"id": c.id, "target": c.target, "gap": num(c.gap) if c.known else None}
                     for c in upcoming.conditions
                     if not c.met
                 ],

@@ -247,6 +247,15 @@ def condition_table(result: Result, pred: PredicateResult) -> Table:
     table.add_column(_("Gap"), justify="right")
     table.add_column("")
     for cond in pred.conditions:
+        if not cond.known:  # hidden by a published score: cannot be shown to hold
+            table.add_row(
+                condition_label(cond, areas),
+                Text("?", style="yellow"),
+                condition_value(cond, cond.threshold),
+                "?",
+                Text("?", style="yellow"),
+            )
+            continue
         gap = condition_value(cond, cond.gap) if not cond.met else "-"
         mark = Text("✓", style="green") if cond.met else Text("✗", style="red")
         table.add_row(

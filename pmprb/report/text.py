@@ -154,14 +154,13 @@ def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
         if c["target"] in areas:
             label += ": " + md(c["target_name"])
 
-        def fmt(value: float, share: bool = c["share"]) -> str:
+        def fmt(value: float | None, share: bool = c["share"]) -> str:
+            if value is None:  # hidden by a published score
+                return "?"
             return f"{value * 100:.2f}%" if share else f"{value:.2f}"
 
         gap = fmt(c["gap"]) if not c["met"] else "-"
-        lines.append(
-            f"| {label} | {fmt(c['value'])} | {fmt(c['threshold'])} | {gap} | "
-            + ("✓" if c["met"] else "✗")
-            + " |"
-        )
+        mark = "✓" if c["met"] else ("?" if c["value"] is None else "✗")
+        lines.append(f"| {label} | {fmt(c['value'])} | {fmt(c['threshold'])} | {gap} | {mark} |")
     lines.append("")
     return lines
