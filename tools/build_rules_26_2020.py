@@ -657,14 +657,16 @@ ZI_COUNTS: dict[str, Mapping] = {
         "formula": "ratio",
         "inputs": {
             "melapor": "Jumlah pejabat yang sudah menyampaikan LHKPN",
-            "wajib": "Jumlah pejabat yang wajib menyampaikan LHKPN",
+            "wajib": "Jumlah yang wajib menyampaikan LHKPN (kepala satuan kerja + pejabat yang"
+            " diwajibkan + lainnya)",
         },
     },
     "PRE3B": {
         "formula": "ratio",
         "inputs": {
             "melapor": "Jumlah ASN yang sudah menyampaikan laporan harta kekayaan (LHKASN)",
-            "wajib": "Jumlah ASN yang wajib menyampaikan laporan harta kekayaan (LHKASN)",
+            "wajib": "Jumlah ASN yang wajib menyampaikan LHKASN (pejabat administrator +"
+            " pejabat pengawas + fungsional dan pelaksana)",
         },
     },
     "PRF1B": {
