@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .errors import Exit, Problem, ProblemsError, RulesError
-from .i18n import _, ngettext, set_language
+from .i18n import _, set_language
 
 EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
 2 the tool could not run (missing file, bad usage, unreadable rule set)."""
@@ -253,18 +253,9 @@ def rules_check(
     if report.loaded is None:
         cannot_run = all(p.code in _CANNOT_RUN for p in report.problems)
         raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID)
-    loaded = report.loaded
-    rs = loaded.rules
-    warnings = sum(p.level == "warning" for p in report.problems)
-    line = _("{path}: valid: {id} {version}, {n} questions, total {total}").format(
-        path=loaded.path, id=rs.id, version=rs.version, n=len(loaded.questions), total=rs.total
-    )
-    bases = [f"{b.rules.id} {b.rules.version}" for b in loaded.lineage()[1:]]
-    if bases:
-        line += "; " + _("extends {chain}").format(chain=" <- ".join(bases))
-    if warnings:
-        line += "; " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
-    sys.stdout.write(line + "\n")
+    from .report.rules_view import check_summary
+
+    sys.stdout.write(check_summary(report.loaded, report.problems))
 
 
 @rules_app.command("diff")

@@ -397,9 +397,8 @@ def next_band(result: Result) -> tuple[Band, Decimal] | None:
 
 
 def next_predicate(result: Result) -> PredicateResult | None:
-    """The predicate to look at next: the one above the reached one, the lowest when none
-    is reached, or the reached one itself when it is the highest (None without predicates).
-    """
+    """The predicate to look at next: the one above the reached one, else the lowest one."""
+    # the reached one itself when it is the highest; None for a rule set without predicates
     preds = result.predicates
     if not preds:
         return None

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..i18n import _
+from ..errors import Problem
+from ..i18n import _, ngettext
 from ..rules import ChoiceScale, LoadedRules, Node, Provenance
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
@@ -104,3 +105,18 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
             table.add_row(cond.name, where, minimum, Text(status, style=_STATUS_STYLE[status]))
         parts.append(table)
     return Group(*parts)
+
+
+def check_summary(loaded: LoadedRules, problems: list[Problem]) -> str:
+    """The line `pmprb rules check` prints for a valid rule set."""
+    rs = loaded.rules
+    line = _("{path}: valid: {id} {version}, {n} questions, total {total}").format(
+        path=loaded.path, id=rs.id, version=rs.version, n=len(loaded.questions), total=rs.total
+    )
+    bases = [f"{b.rules.id} {b.rules.version}" for b in loaded.lineage()[1:]]
+    if bases:
+        line += "; " + _("extends {chain}").format(chain=" <- ".join(bases))
+    warnings = sum(p.level == "warning" for p in problems)
+    if warnings:
+        line += "; " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+    return line + "\n"
