@@ -215,7 +215,12 @@ def _from_counts(
     if first < 0 or second < 0:
         return None, [Pending(loc, "bad_counts", _("counts cannot be negative"))]
     denominator = second if spec.formula == "ratio" else first
-    if denominator == 0:
+    if spec.formula == "reduction" and first == 0 and second > 0:
+        # None before and some now is no reduction at all (RB2171's rule), not a 0/0.
+        share = Fraction(0)
+    elif denominator == 0:
+        # ratio with nothing to count, or a reduction from 0 to 0: only `if_zero` says
+        # what that is worth; without it the percentage is undefined, and said so.
         if spec.if_zero is None:
             return None, [
                 Pending(
@@ -373,7 +378,8 @@ def validate_assessment(
     scores: dict[str, Fraction] = {}
     if loaded is not None:
         named = data.get("rules")
-        if isinstance(named, str) and loaded.rules.id != named:
+        # an overlay scores the answer files of the rule sets it extends
+        if isinstance(named, str) and named not in {r.rules.id for r in loaded.lineage()}:
             message = _("the file is for rule set '{file}', not '{given}'").format(
                 file=named, given=loaded.rules.id
             )

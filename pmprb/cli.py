@@ -30,7 +30,10 @@ app = typer.Typer(
     # plain help: typer's rich help imports a Markdown parser (~0.1 s at every start)
     rich_markup_mode=None,
 )
-rules_app = typer.Typer(help="List and describe the bundled rule sets.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="List, describe, check and compare rule sets (bundled ids, files, overlays).",
+    no_args_is_help=True,
+)
 app.add_typer(rules_app, name="rules")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -231,6 +234,105 @@ def rules_show(
     from .rules import load_rules
 
     Console(highlight=False).print(render_rules(load_rules(rules), questions))
+
+
+@rules_app.command("check")
+@handle_problems
+def rules_check(
+    rules: Annotated[
+        str, typer.Argument(help="Rule set or overlay: a path or a bundled id.", show_default=False)
+    ],
+) -> None:
+    """Validate a rule set or an overlay: every problem at once, as path:line:col.
+
+    Also warns where the printed weights under a node add up to more than 1% away from
+    the node's weight. Exit codes: 0 valid (warnings allowed); 1 invalid; 2 unreadable.
+    """
+    from .rulecheck import check_rules
+
+    report = check_rules(rules)
+    print_problems(report.problems)
+    if report.loaded is None:
+        cannot_run = all(p.code in _CANNOT_RUN for p in report.problems)
+        raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID)
+    from .report.rules_view import check_summary
+
+    sys.stdout.write(check_summary(report.loaded, report.problems))
+
+
+@rules_app.command("diff")
+@handle_problems
+def rules_diff(
+    a: Annotated[str, typer.Argument(help="The rule set before: id or path.", show_default=False)],
+    b: Annotated[str, typer.Argument(help="The rule set after: id or path.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """What changes from rule set A to B: nodes added, removed, reweighted, rescaled,
+    renamed or moved; questions; scales; bands; predicates and their conditions.
+
+    Exit codes: 0 (differences or not); 2 a rule set could not be read.
+    """
+    from .rulediff import diff
+    from .rules import load_rules
+
+    if format not in ("table", "json"):
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(fmt=format, all="table, json")
+        )
+    before, after = load_rules(a), load_rules(b)
+    changes = diff(before, after)
+    if format == "json":
+        from .report.diff import diff_json
+
+        sys.stdout.write(diff_json(before, after, changes))
+        return
+    from rich.console import Console
+
+    from .report.diff import render_diff
+
+    Console(highlight=False).print(render_diff(before, after, changes))
+
+
+@app.command()
+@handle_problems
+def guide(
+    rules: Annotated[
+        str, typer.Option("--rules", help="Rule set id or path.")
+    ] = "permenpanrb-26-2020",
+    format: Annotated[str, typer.Option("--format", "-f", help="markdown or html.")] = "markdown",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: stdout).", show_default=False),
+    ] = None,
+) -> None:
+    """Print the whole questionnaire of a rule set: its tree with weights and maxima, every
+    question with its text, answer scale and what each answer means.
+
+    HTML is one standalone page, ready to print. Exit codes: 0 ok; 2 cannot run.
+    """
+    from .files import write_atomic
+    from .i18n import current_language
+    from .report.guide import guide_html, guide_markdown
+    from .rulecheck import rules_path
+    from .rules import load_rules
+
+    if format not in ("markdown", "html"):
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(fmt=format, all="markdown, html")
+        )
+    loaded = load_rules(rules)
+    text = guide_html(loaded, current_language()) if format == "html" else guide_markdown(loaded)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    source = rules_path(rules)[0]
+    if source.exists() and output.exists() and output.resolve() == source.resolve():
+        _bad_usage(_("{path} is the rule set itself; not overwritten").format(path=output))
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+    _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
 
 
 def main() -> None:

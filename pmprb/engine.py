@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .assessment import Assessment, Given
-from .rules import Band, LoadedRules, Node, Predicate, Provenance
+from .rules import Band, Condition, LoadedRules, Node, Predicate, Provenance
 
 ZERO = Fraction(0)
 
@@ -90,7 +90,12 @@ class AreaResult:
 
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
-    """One predicate condition evaluated: its value against its threshold."""
+    """One predicate condition evaluated: its value against its threshold.
+
+    `value` is the published figure the condition is decided on: points rounded half up
+    to the rule set's precision, a share rounded to precision + 2 decimals (a percentage
+    with `precision` decimals); `exact` is the unrounded value.
+    """
 
     id: str
     name: str
@@ -98,11 +103,15 @@ class ConditionResult:
     value: Fraction
     threshold: Fraction
     is_share: bool
+    exact: Fraction | None = None
+    # False when the value is hidden by a published score (a node under one, or an area
+    # with parts under one): the condition cannot be shown to hold
+    known: bool = True
 
     @property
     def met(self) -> bool:
-        """Thresholds are inclusive."""
-        return self.value >= self.threshold
+        """Thresholds are inclusive; an unknown value never meets one."""
+        return self.known and self.value >= self.threshold
 
     @property
     def gap(self) -> Fraction:
@@ -265,7 +274,13 @@ def score(assessment: Assessment) -> Result:
     )
     index = round_half_up(raw, rs.precision)
     areas = _areas(loaded, root)
-    predicates = tuple(_predicate(p, root, areas) for p in rs.predicates)
+    predicates: tuple[PredicateResult, ...] = ()
+    if rs.predicates:
+        full = {a.id: ZERO for a in rs.areas}  # each area's maximum with no part hidden
+        for node_id, node in loaded.nodes.items():
+            if node.area is not None:
+                full[node.area] += loaded.maxima[node_id]
+        predicates = tuple(_predicate(p, root, areas, rs.precision, full) for p in rs.predicates)
     return Result(
         assessment,
         root,
@@ -306,23 +321,37 @@ def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
     )
 
 
-def _predicate(pred: Predicate, root: NodeResult, areas: tuple[AreaResult, ...]) -> PredicateResult:
+def _predicate(
+    pred: Predicate,
+    root: NodeResult,
+    areas: tuple[AreaResult, ...],
+    precision: int,
+    full_area_max: dict[str, Fraction],
+) -> PredicateResult:
+    """Evaluate each condition on the published (rounded) value, as the index is."""
     by_id = {n.id: n for n in root.walk()}
     out: list[ConditionResult] = []
-    for cond in pred.conditions:
+
+    def result(cond: Condition, target: str, exact: Fraction, known: bool) -> ConditionResult:
         is_share = cond.min_share is not None
         threshold = Fraction(cond.min_share if is_share else cond.min_points)  # type: ignore[arg-type]
+        if not known:
+            return ConditionResult(
+                cond.id, cond.name, target, ZERO, threshold, is_share, None, False
+            )
+        shown = Fraction(round_half_up(exact, precision + 2 if is_share else precision))
+        return ConditionResult(cond.id, cond.name, target, shown, threshold, is_share, exact)
+
+    for cond in pred.conditions:
+        share = cond.min_share is not None
         if cond.node is not None:
             node = by_id[cond.node]
-            value = node.share if is_share else node.points
-            out.append(ConditionResult(cond.id, cond.name, node.id, value, threshold, is_share))
-        else:
-            for area in areas:
-                if area.maximum:
-                    value = area.share if is_share else area.points
-                    out.append(
-                        ConditionResult(cond.id, cond.name, area.id, value, threshold, is_share)
-                    )
+            out.append(result(cond, node.id, node.share if share else node.points, node.known))
+            continue
+        for area in areas:
+            if full_area_max.get(area.id):
+                known = area.maximum == full_area_max[area.id]
+                out.append(result(cond, area.id, area.share if share else area.points, known))
     return PredicateResult(pred.id, pred.name, tuple(out))
 
 
@@ -365,6 +394,19 @@ def next_band(result: Result) -> tuple[Band, Decimal] | None:
     step = Decimal(1).scaleb(-result.rules.rules.precision)
     # left-open: the next band starts just above its min
     return bands[i + 1], bands[i + 1].min + step - result.index
+
+
+def next_predicate(result: Result) -> PredicateResult | None:
+    """The predicate to look at next: the one above the reached one, else the lowest one."""
+    # the reached one itself when it is the highest; None for a rule set without predicates
+    preds = result.predicates
+    if not preds:
+        return None
+    reached = result.reached
+    if reached is None:
+        return preds[-1]
+    i = next(i for i, p in enumerate(preds) if p is reached)
+    return preds[i - 1] if i > 0 else reached
 
 
 def weak_areas(result: Result, limit: int = 3) -> list[AreaResult]:

@@ -16,6 +16,7 @@ LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
 _translation: gettext.NullTranslations | None = None
+_current = DEFAULT_LANGUAGE
 
 
 def resolve_language(explicit: str | None = None) -> str:
@@ -26,8 +27,9 @@ def resolve_language(explicit: str | None = None) -> str:
 
 def set_language(lang: str | None = None) -> str:
     """Switch the message catalogue; returns the language now in use."""
-    global _translation
+    global _translation, _current
     chosen = resolve_language(lang)
+    _current = chosen
     if chosen == "en":
         _translation = gettext.NullTranslations()
     else:
@@ -35,6 +37,13 @@ def set_language(lang: str | None = None) -> str:
             DOMAIN, localedir=LOCALE_DIR, languages=[chosen], fallback=True
         )
     return chosen
+
+
+def current_language() -> str:
+    """The language messages are shown in (for documents that declare it, like HTML)."""
+    if _translation is None:
+        set_language()
+    return _current
 
 
 def _(message: str) -> str:

@@ -76,9 +76,14 @@ class Counts(_Model):
 
     formula: Literal["ratio", "reduction"] = Field(
         description="ratio: first / second; reduction: (first - second) / first, floored at 0"
+        " (first 0 and second above 0 gives 0); the result is capped at 1"
     )
     inputs: dict[str, str] = Field(min_length=2, max_length=2, description="Input name -> label")
-    if_zero: Unit01 | None = Field(None, description="Value when the denominator is 0")
+    if_zero: Unit01 | None = Field(
+        None,
+        description="Value when the denominator is 0 (a reduction: both counts 0);"
+        " omitted, such counts are a problem",
+    )
 
 
 class Question(_Model):
@@ -138,6 +143,7 @@ class Condition(_Model):
     each_area: bool = False
     min_points: Decimal | None = Field(None, allow_inf_nan=False)
     min_share: Unit01 | None = None
+    provenance: Provenance | None = Field(None, description="Where the threshold comes from")
 
     @model_validator(mode="after")
     def _shape(self) -> Condition:
@@ -193,9 +199,21 @@ class LoadedRules:
     questions: dict[str, QuestionRef]
     nodes: dict[str, Node]
     maxima: dict[str, Fraction]
+    base: LoadedRules | None = None  # the rule set an overlay extends (None: not an overlay)
+
+    def lineage(self) -> list[LoadedRules]:
+        """This rule set, then the one it extends, and so on."""
+        out: list[LoadedRules] = []
+        current: LoadedRules | None = self
+        while current is not None:
+            out.append(current)
+            current = current.base
+        return out
 
     @classmethod
-    def build(cls, rules: RuleSet, path: str, sha256: str) -> LoadedRules:
+    def build(
+        cls, rules: RuleSet, path: str, sha256: str, base: LoadedRules | None = None
+    ) -> LoadedRules:
         """Index a validated rule set by question and node id."""
         questions: dict[str, QuestionRef] = {}
         nodes: dict[str, Node] = {}
@@ -216,7 +234,7 @@ class LoadedRules:
         top_total = sum((Fraction(n.weight) for n in rules.tree), Fraction(0))
         for top in rules.tree:
             visit(top, maxima["root"] * Fraction(top.weight) / top_total)
-        return cls(rules, path, sha256, questions, nodes, maxima)
+        return cls(rules, path, sha256, questions, nodes, maxima, base)
 
 
 def _cross_check(rs: RuleSet) -> list[Pending]:
@@ -277,17 +295,96 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
     for i, node in enumerate(rs.tree):
         visit(node, ("tree", i))
     out.extend(_check_bands(rs))
+    out.extend(_check_predicates(rs, seen))
+    return out
+
+
+def _check_predicates(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
+    """Predicate and condition ids are unique; every condition can be evaluated and met."""
+    out: list[Pending] = []
+    # a question is not a node: conditions look at node points
+    questions = {q.id for n in _walk_nodes(rs.tree) for q in n.questions or ()}
+    maxima = _maxima(rs)
+    pred_ids: set[str] = set()
     for i, pred in enumerate(rs.predicates):
+        ploc: Loc = ("predicates", i)
+        if pred.id in pred_ids:
+            out.append(
+                Pending((*ploc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=pred.id))
+            )
+        pred_ids.add(pred.id)
+        cond_ids: set[str] = set()
         for j, cond in enumerate(pred.conditions):
-            if cond.node is not None and cond.node != "root" and cond.node not in seen:
+            cloc: Loc = (*ploc, "conditions", j)
+            if cond.id in cond_ids:
                 out.append(
                     Pending(
-                        ("predicates", i, "conditions", j, "node"),
+                        (*cloc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=cond.id)
+                    )
+                )
+            cond_ids.add(cond.id)
+            if cond.each_area and not rs.areas:
+                out.append(
+                    Pending(
+                        (*cloc, "each_area"),
+                        "no_areas",
+                        _("`each_area` needs the areas declared in `areas`"),
+                    )
+                )
+            if cond.node is None:
+                continue
+            if cond.node != "root" and (cond.node not in seen or cond.node in questions):
+                out.append(
+                    Pending(
+                        (*cloc, "node"),
                         "unknown_node",
-                        _("unknown node '{id}'").format(id=cond.node),
+                        _("unknown node '{id}'{hint}").format(
+                            id=cond.node, hint=suggest(cond.node, list(maxima))
+                        ),
+                    )
+                )
+                continue
+            if cond.min_points is not None and Fraction(cond.min_points) > maxima[cond.node]:
+                out.append(
+                    Pending(
+                        (*cloc, "min_points"),
+                        "unreachable",
+                        _("{points} is more than the {max} points of '{id}': never met").format(
+                            points=cond.min_points,
+                            max=_show(maxima[cond.node]),
+                            id=cond.node,
+                        ),
                     )
                 )
     return out
+
+
+def _walk_nodes(nodes: tuple[Node, ...]) -> list[Node]:
+    """Every node of a tree, depth first."""
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_walk_nodes(node.children or ()))
+    return out
+
+
+def _maxima(rs: RuleSet) -> dict[str, Fraction]:
+    """Each node's effective maximum (as LoadedRules.build computes it)."""
+    maxima: dict[str, Fraction] = {"root": Fraction(rs.total)}
+
+    def visit(nodes: tuple[Node, ...], maximum: Fraction) -> None:
+        total = sum((Fraction(n.weight) for n in nodes), Fraction(0))
+        for node in nodes:
+            maxima[node.id] = maximum * Fraction(node.weight) / total
+            visit(node.children or (), maxima[node.id])
+
+    visit(rs.tree, maxima["root"])
+    return maxima
+
+
+def _show(value: Fraction) -> str:
+    """A number for a message: at most 4 decimals, no trailing zeros."""
+    return f"{float(value):.4f}".rstrip("0").rstrip(".")
 
 
 def _check_bands(rs: RuleSet) -> list[Pending]:
@@ -322,30 +419,49 @@ def _check_bands(rs: RuleSet) -> list[Pending]:
     return out
 
 
-def validate_rules(data: Any, path: str, text: str) -> RuleSet:
-    """Validate parsed rule set data; raise ProblemsError with located problems."""
+def rules_pending(data: Any) -> tuple[RuleSet | None, list[Pending]]:
+    """Validate parsed rule set data; the problems are left unlocated (key paths)."""
     try:
         rs = RuleSet.model_validate(data)
     except ValidationError as exc:
-        raise ProblemsError(locate(path, text, pydantic_pending(exc.errors()))) from None
-    pending = _cross_check(rs)
-    if pending:
+        return None, pydantic_pending(exc.errors())
+    return rs, _cross_check(rs)
+
+
+def validate_rules(data: Any, path: str, text: str) -> RuleSet:
+    """Validate parsed rule set data; raise ProblemsError with located problems."""
+    rs, pending = rules_pending(data)
+    if pending or rs is None:
         raise ProblemsError(locate(path, text, pending))
     return rs
 
 
+def is_overlay(data: Any) -> bool:
+    """A rule set file that extends another (see pmprb.overlay)."""
+    return isinstance(data, dict) and "extends" in data
+
+
+def sha256_text(text: str) -> str:
+    """The hash recorded in results: of the file's text as read (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
-    """Read and validate a rule set file; problems raise RulesError."""
+    """Read and validate a rule set file or an overlay; problems raise RulesError."""
     shown = display or str(path)
     try:
         text = read_text(path, shown)
         data = parse(shown, text)
+        if is_overlay(data):
+            from .overlay import resolve_overlay
+
+            return resolve_overlay(path, shown, text, data).loaded
         rs = validate_rules(data, shown, text)
     except RulesError:
         raise
     except ProblemsError as exc:
         raise RulesError(exc.problems) from None
-    return LoadedRules.build(rs, shown, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return LoadedRules.build(rs, shown, sha256_text(text))
 
 
 def bundled_dir() -> Path:

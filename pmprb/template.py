@@ -27,6 +27,16 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
         + _("Long form: {example}").format(
             example="{answer: A, evidence: [SK ..., https://...], note: ...}"
         ),
+        *(
+            [
+                "# "
+                + _("Overlay of {base}: score with --rules {path}").format(
+                    base=loaded.base.rules.id, path=loaded.path
+                )
+            ]
+            if loaded.base is not None
+            else []
+        ),
         f"rules: {rs.id}",
         f"year: {year}",
         "unit:",

@@ -34,7 +34,7 @@ ZI_TSV = "zona-integritas-items.tsv"
 
 # --------------------------------------------------------------------------- emitter
 
-Scalar: TypeAlias = str | int | Decimal
+Scalar: TypeAlias = str | int | Decimal  # bool is an int: `each_area: true` in predicates
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ _BAD_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
 
 def scalar(value: Scalar, *, flow: bool = False) -> str:
     """Render a scalar: numbers verbatim, strings plain when safe, else double-quoted."""
-    if isinstance(value, bool):  # bool is an int: never let it through silently
-        raise TypeError("booleans are not used in rule sets")
+    if isinstance(value, bool):  # before int: True must not print as 1
+        return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         # str(Decimal("0.40")) == "0.40": the literal printed in the LKE survives.
         return str(value)
@@ -596,37 +596,25 @@ ZI_INDICATOR_ID = {
     "Penanganan Pengaduan Pelayanan dan Konsultasi": "pengaduan_pelayanan",
 }
 
-# The ZI TSV gives terse option bands ("A seluruh jabatan, B >50%, ...") in its
-# computation column; spelled out here as descriptors, keyed by the ZI bps_id.
-ZI_OPTIONS: dict[str, dict[str, Value]] = {
-    "PRA2A": {
-        "A": "Terdapat target capaian reformasi yang jelas dan lebih dari 80% target telah"
-        " tercapai",
-        "B": "Terdapat target capaian reformasi dan lebih dari 50% target telah tercapai",
-        "C": "Terdapat target capaian reformasi namun kurang dari 50% target tercapai",
-        "D": "Terdapat target capaian reformasi namun belum ada yang tercapai",
-        "E": "Tidak terdapat target capaian reformasi dalam dokumen perencanaan",
-    },
-    "PRB1A": {
-        "A": "Peta proses bisnis telah mempengaruhi penyederhanaan seluruh jabatan",
-        "B": "Peta proses bisnis telah mempengaruhi penyederhanaan lebih dari 50% jabatan",
-        "C": "Peta proses bisnis telah mempengaruhi penyederhanaan kurang dari 50% jabatan",
-        "D": "Peta proses bisnis belum mempengaruhi penyederhanaan jabatan",
-    },
-    "PRD2A": {
-        "A": "Seluruh capaian Perjanjian Kinerja dijadikan dasar pemberian reward and punishment",
-        "B": "Lebih dari 50% capaian Perjanjian Kinerja dijadikan dasar pemberian reward and"
-        " punishment",
-        "C": "Kurang dari 50% capaian Perjanjian Kinerja dijadikan dasar pemberian reward and"
-        " punishment",
-        "D": "Capaian Perjanjian Kinerja belum dijadikan dasar pemberian reward and punishment",
-    },
-}
+# Answer descriptors of the ZI questions (EZonaIntegritas option table, RB2171 seeder):
+# tools/data/zona-integritas-descriptors.tsv, keyed by the ZI bps_id.
+DESCRIPTORS = REPO / "tools" / "data" / "zona-integritas-descriptors.tsv"
+
+
+def read_descriptors(path: Path = DESCRIPTORS) -> dict[str, dict[str, Value]]:
+    """bps_id -> {option label: descriptor}, in the file's order."""
+    out: dict[str, dict[str, Value]] = {}
+    for row in read_tsv(path):
+        options = out.setdefault(row["bps_id"], {})
+        if row["option"] in options:
+            raise ValueError(f"{row['bps_id']} {row['option']}: listed twice")
+        options[row["option"]] = row["descriptor"]
+    return out
+
 
 # Count inputs of the percentage questions, from the ZI computation column.
-# if_zero only where a source states the value (RB2171: no complaints -> 100%).
-# Pelanggaran disiplin has no if_zero: RB2171 gives 1 when both years are 0 but 0 when
-# only the previous year is 0, which one value cannot express; the unit then types the %.
+# if_zero only where a source states the value (RB2171: no complaints -> 100%; no
+# violation in either year -> 100%; a reduction from 0 to more than 0 scores 0 by formula).
 ZI_COUNTS: dict[str, Mapping] = {
     "PRA1A": {
         "formula": "ratio",
@@ -648,6 +636,7 @@ ZI_COUNTS: dict[str, Mapping] = {
             "tahun_lalu": "Jumlah pelanggaran disiplin tahun sebelumnya",
             "tahun_ini": "Jumlah pelanggaran disiplin tahun ini",
         },
+        "if_zero": 1,
     },
     "PRD1A": {
         "formula": "ratio",
@@ -668,14 +657,16 @@ ZI_COUNTS: dict[str, Mapping] = {
         "formula": "ratio",
         "inputs": {
             "melapor": "Jumlah pejabat yang sudah menyampaikan LHKPN",
-            "wajib": "Jumlah pejabat yang wajib menyampaikan LHKPN",
+            "wajib": "Jumlah yang wajib menyampaikan LHKPN (kepala satuan kerja + pejabat yang"
+            " diwajibkan + lainnya)",
         },
     },
     "PRE3B": {
         "formula": "ratio",
         "inputs": {
             "melapor": "Jumlah ASN yang sudah menyampaikan laporan harta kekayaan (LHKASN)",
-            "wajib": "Jumlah ASN yang wajib menyampaikan laporan harta kekayaan (LHKASN)",
+            "wajib": "Jumlah ASN yang wajib menyampaikan LHKASN (pejabat administrator +"
+            " pejabat pengawas + fungsional dan pelaksana)",
         },
     },
     "PRF1B": {
@@ -820,7 +811,7 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
     area_children: dict[str, list[Value]] = {area_id: [] for area_id, _ in AREAS}
     indicators: dict[str, Mapping] = {}
     used_counts: set[str] = set()
-    used_options: set[str] = set()
+    descriptors = read_descriptors()
     for row in zi_rows:
         if row["part"] != "reform":
             continue
@@ -840,18 +831,14 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
             "scale": row["answer_scale"],
         }
         bps_id = row["bps_id"]
-        if bps_id in ZI_OPTIONS:
-            # Guard: the hand-written descriptors must still match a row with option bands.
-            if not row["computation"].startswith("option bands:"):
-                raise ValueError(f"{bps_id}: descriptors given but the row has no option bands")
-            question["options"] = ZI_OPTIONS[bps_id]
-            used_options.add(bps_id)
+        if row["answer_scale"] in CHOICE_SCALES:
+            question["options"] = descriptors[bps_id]
         if row["answer_scale"] == "persen":
             question["counts"] = ZI_COUNTS[bps_id]
             used_counts.add(bps_id)
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
-    if used_counts != set(ZI_COUNTS) or used_options != set(ZI_OPTIONS):
-        raise ValueError("ZI_COUNTS / ZI_OPTIONS name rows that are not in the ZI TSV")
+    if used_counts != set(ZI_COUNTS):
+        raise ValueError("ZI_COUNTS names rows that are not in the ZI TSV")
 
     for area, (short, name, questions) in OWN_REFORM.items():
         ind_id = f"reform.{area}.{short}"

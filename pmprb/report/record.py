@@ -12,9 +12,11 @@ from ..engine import (
     Result,
     improvements,
     next_band,
+    next_predicate,
     round_half_up,
     weak_areas,
 )
+from ..rules import LoadedRules
 
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
 
@@ -56,22 +58,33 @@ def node_record(node: NodeResult) -> dict[str, Any]:
     return out
 
 
+def rules_record(loaded: LoadedRules) -> dict[str, Any]:
+    """The rule set used; an overlay adds its file and, under `base`, what it extends."""
+    rs = loaded.rules
+    out: dict[str, Any] = {
+        "id": rs.id,
+        "title": rs.title,
+        "version": rs.version,
+        "sha256": loaded.sha256,
+    }
+    if loaded.base is not None:
+        out["path"] = loaded.path
+        out["base"] = rules_record(loaded.base)
+    return out
+
+
 def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
     """The whole result as plain data with a fixed key order."""
     a = result.assessment
-    rs = result.rules.rules
     nxt = next_band(result)
     reached = result.reached
+    upcoming = next_predicate(result)
+    names = {n.id: n.name for n in result.root.walk()} | {a.id: a.name for a in result.areas}
     return {
         "file": a.path,
         "unit": {"name": a.unit.name, "code": a.unit.code, "instansi": a.unit.instansi},
         "year": a.year,
-        "rules": {
-            "id": rs.id,
-            "title": rs.title,
-            "version": rs.version,
-            "sha256": result.rules.sha256,
-        },
+        "rules": rules_record(result.rules),
         "index": float(result.index),
         "category": result.band.id if result.band else (reached.id if reached else None),
         "predicate": result.band.name if result.band else (reached.name if reached else None),
@@ -98,6 +111,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             {"id": g.item.id, "indicator": g.node.id, "gain": num(g.gain)}
             for g in improvements(result, improvement_limit)
         ],
+        "reached": ({"id": reached.id, "name": reached.name} if reached is not None else None),
         "predicates": [
             {
                 "id": p.id,
@@ -108,9 +122,11 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                         "id": c.id,
                         "name": c.name,
                         "target": c.target,
-                        "value": num(c.value),
+                        "target_name": names.get(c.target, c.target),
+                        "share": c.is_share,
+                        "value": num(c.value) if c.known else None,
                         "threshold": num(c.threshold),
-                        "gap": num(c.gap),
+                        "gap": num(c.gap) if c.known else None,
                         "met": c.met,
                     }
                     for c in p.conditions
@@ -118,5 +134,19 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             }
             for p in result.predicates
         ],
+        "next_predicate": (
+            {
+                "id": upcoming.id,
+                "name": upcoming.name,
+                "met": upcoming.met,
+                "unmet": [
+                    {"id": c.id, "target": c.target, "gap": num(c.gap) if c.known else None}
+                    for c in upcoming.conditions
+                    if not c.met
+                ],
+            }
+            if upcoming is not None
+            else None
+        ),
         "tree": node_record(result.root),
     }

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..i18n import _
+from ..errors import Problem
+from ..i18n import _, ngettext
 from ..rules import ChoiceScale, LoadedRules, Node, Provenance
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
@@ -28,6 +29,14 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     if rs.years:
         head.append(f" · {rs.years[0]}-{rs.years[1]}")
     head.append(f"\n{loaded.path} sha256:{loaded.sha256[:12]}", style="dim")
+    for base in loaded.lineage()[1:]:
+        head.append(
+            "\n"
+            + _("overlay of {id} {version} (sha256 {sha})").format(
+                id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+            ),
+            style="dim",
+        )
     tree = Tree(Text(_("Total {total}").format(total=rs.total), style="bold"))
     root_status = _status(rs.provenance, "verified")
 
@@ -76,4 +85,38 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         for band in reversed(rs.bands):
             bands.add_row(band.id, f"{band.min} - {band.max}", band.name)
         parts.append(bands)
+    for pred in rs.predicates:
+        table = Table(
+            title=_("Predicate {id} ({name}): every condition must hold").format(
+                id=pred.id, name=pred.name
+            ),
+            title_justify="left",
+            show_edge=False,
+        )
+        for col in (_("Condition"), _("Applies to"), _("Minimum"), _("Provenance")):
+            table.add_column(col)
+        for cond in pred.conditions:
+            where = _("each area") if cond.each_area else (cond.node or "")
+            if cond.min_share is not None:
+                minimum = f"{cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
+            else:
+                minimum = str(cond.min_points)
+            status = _status(cond.provenance, root_status)
+            table.add_row(cond.name, where, minimum, Text(status, style=_STATUS_STYLE[status]))
+        parts.append(table)
     return Group(*parts)
+
+
+def check_summary(loaded: LoadedRules, problems: list[Problem]) -> str:
+    """The line `pmprb rules check` prints for a valid rule set."""
+    rs = loaded.rules
+    line = _("{path}: valid: {id} {version}, {n} questions, total {total}").format(
+        path=loaded.path, id=rs.id, version=rs.version, n=len(loaded.questions), total=rs.total
+    )
+    bases = [f"{b.rules.id} {b.rules.version}" for b in loaded.lineage()[1:]]
+    if bases:
+        line += "; " + _("extends {chain}").format(chain=" <- ".join(bases))
+    warnings = sum(p.level == "warning" for p in problems)
+    if warnings:
+        line += "; " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+    return line + "\n"

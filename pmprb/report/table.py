@@ -8,7 +8,15 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import Result, improvements, next_band, weak_areas
+from ..engine import (
+    ConditionResult,
+    PredicateResult,
+    Result,
+    improvements,
+    next_band,
+    next_predicate,
+    weak_areas,
+)
 from ..i18n import _, ngettext
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
@@ -58,6 +66,14 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     head.append(
         _("Rule set: {title}").format(title=rs.title) + f" [{rs.id} {rs.version}]", style="dim"
     )
+    for base in result.rules.lineage()[1:]:
+        head.append(
+            "\n"
+            + _("overlay of {id} {version} (sha256 {sha})").format(
+                id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+            ),
+            style="dim",
+        )
     parts.append(head)
 
     headline = Text()
@@ -68,6 +84,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
         headline.append(f"{result.band.id} ({result.band.name})", style=band_style(result))
     parts.append(headline)
     node_names = {n.id: n.name for n in result.root.walk()}
+    parts.extend(predicate_parts(result))
     provisional = result.provisional_nodes()
     if provisional:
         listed = ", ".join(n.name for n in provisional)
@@ -175,3 +192,77 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             )
         )
     return Group(*parts)
+
+
+def condition_value(cond: ConditionResult, value: Fraction) -> str:
+    """A condition's value or threshold as shown: points with 2 decimals, shares as %."""
+    return f"{float(value) * 100:.2f}%" if cond.is_share else f"{float(value):.2f}"
+
+
+def condition_label(cond: ConditionResult, areas: dict[str, str]) -> str:
+    """The condition's name, with the area it was applied to for an `each_area` condition."""
+    return f"{cond.name}: {areas[cond.target]}" if cond.target in areas else cond.name
+
+
+def predicate_parts(result: Result) -> list[RenderableType]:
+    """The predicate reached (or none) and every condition of the next one, with its gap."""
+    upcoming = next_predicate(result)
+    if upcoming is None:
+        return []
+    reached = result.reached
+    line = Text(_("Predicate") + ": ", style="bold")
+    if reached is not None:
+        line.append(f"{reached.id} ({reached.name})", style="bold green")
+    else:
+        line.append(_("none reached"), style="bold red")
+    parts: list[RenderableType] = [line]
+    parts.append(condition_table(result, upcoming))
+    failing = [c for c in upcoming.conditions if not c.met]
+    if failing and upcoming is not reached:
+        parts.append(
+            Text(
+                ngettext(
+                    "{n} condition of {id} is not met.",
+                    "{n} conditions of {id} are not met.",
+                    len(failing),
+                ).format(n=len(failing), id=upcoming.id),
+                style="yellow",
+            )
+        )
+    return parts
+
+
+def condition_table(result: Result, pred: PredicateResult) -> Table:
+    """Every condition of one predicate: value, threshold, gap and whether it holds."""
+    areas = {a.id: a.name for a in result.areas}
+    title = (
+        _("Conditions of {id} ({name}): all met").format(id=pred.id, name=pred.name)
+        if pred.met
+        else _("Conditions for {id} ({name})").format(id=pred.id, name=pred.name)
+    )
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column(_("Condition"))
+    table.add_column(_("Value"), justify="right")
+    table.add_column(_("Minimum"), justify="right")
+    table.add_column(_("Gap"), justify="right")
+    table.add_column("")
+    for cond in pred.conditions:
+        if not cond.known:  # hidden by a published score: cannot be shown to hold
+            table.add_row(
+                condition_label(cond, areas),
+                Text("?", style="yellow"),
+                condition_value(cond, cond.threshold),
+                "?",
+                Text("?", style="yellow"),
+            )
+            continue
+        gap = condition_value(cond, cond.gap) if not cond.met else "-"
+        mark = Text("✓", style="green") if cond.met else Text("✗", style="red")
+        table.add_row(
+            condition_label(cond, areas),
+            Text(condition_value(cond, cond.value), style="green" if cond.met else "red"),
+            condition_value(cond, cond.threshold),
+            gap,
+            mark,
+        )
+    return table

@@ -69,17 +69,26 @@ def to_markdown(result: Result) -> str:
     """A Markdown report: headline, components, areas, weak areas, improvements."""
     rec = record(result)
     rules = rec["rules"]
+    has_bands = bool(result.rules.rules.bands)
+    headline = "**" + _("Index: {index}").format(index=f"{rec['index']:.2f}") + "**"
+    if has_bands:
+        headline += f" {rec['category'] or ''} ({rec['predicate'] or '-'})"
     lines = [
         f"# {md(rec['unit']['name'])} ({md(rec['unit']['code'])}), {rec['year']}",
         "",
         _("Rule set: {title}").format(title=md(rules["title"]))
         + f" (`{rules['id']}` {rules['version']})",
+        *[
+            "\n"
+            + _("overlay of {id} {version} (sha256 {sha})").format(
+                id=f"`{b.rules.id}`", version=md(b.rules.version), sha=b.sha256[:12]
+            )
+            for b in result.rules.lineage()[1:]
+        ],
         "",
-        "**"
-        + _("Index: {index}").format(index=f"{rec['index']:.2f}")
-        + "** "
-        + f"{rec['category'] or ''} ({rec['predicate'] or '-'})",
+        headline,
         "",
+        *_markdown_predicates(rec),
         "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
         "|---|---:|---:|",
     ]
@@ -116,3 +125,42 @@ def to_markdown(result: Result) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
+    """The predicate reached and a table of the next predicate's conditions, with gaps."""
+    upcoming = rec["next_predicate"]
+    if upcoming is None:
+        return []
+    reached = rec["reached"]
+    shown = f"{md(reached['id'])} ({md(reached['name'])})" if reached else _("none reached")
+    pred = next(p for p in rec["predicates"] if p["id"] == upcoming["id"])
+    title = (
+        _("Conditions of {id} ({name}): all met")
+        if pred["met"]
+        else _("Conditions for {id} ({name})")
+    ).format(id=md(pred["id"]), name=md(pred["name"]))
+    lines = [
+        "**" + _("Predicate") + f":** {shown}",
+        "",
+        f"### {title}",
+        "",
+        "| " + " | ".join((_("Condition"), _("Value"), _("Minimum"), _("Gap"))) + " | |",
+        "|---|---:|---:|---:|---|",
+    ]
+    areas = {a["id"] for a in rec["areas"]}
+    for c in pred["conditions"]:
+        label = md(c["name"])
+        if c["target"] in areas:
+            label += ": " + md(c["target_name"])
+
+        def fmt(value: float | None, share: bool = c["share"]) -> str:
+            if value is None:  # hidden by a published score
+                return "?"
+            return f"{value * 100:.2f}%" if share else f"{value:.2f}"
+
+        gap = fmt(c["gap"]) if not c["met"] else "-"
+        mark = "✓" if c["met"] else ("?" if c["value"] is None else "✗")
+        lines.append(f"| {label} | {fmt(c['value'])} | {fmt(c['threshold'])} | {gap} | {mark} |")
+    lines.append("")
+    return lines

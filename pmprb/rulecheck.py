@@ -1,0 +1,92 @@
+"""`pmprb rules check`: validate a rule set or an overlay, and warn where printed weights
+do not add up to their parent's weight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from .errors import Problem, ProblemsError
+from .i18n import _
+from .loader import Loc, Pending
+from .overlay import Resolved, resolve_file
+from .rules import LoadedRules, Node, bundled_dir
+
+TOLERANCE = Fraction(1, 100)  # printed weights rounded to 2 decimals stay well within 1%
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What `rules check` found: the loaded rule set (None when invalid) and every problem."""
+
+    loaded: LoadedRules | None
+    problems: list[Problem]
+
+
+def rules_path(ref: str) -> tuple[Path, str]:
+    """A bundled id or a path, as the file to read and the name to show."""
+    candidate = Path(ref)
+    if ref.endswith((".yaml", ".yml")) or candidate.exists():
+        return candidate, ref
+    bundled = bundled_dir() / f"{ref}.yaml"
+    if bundled.is_file():
+        return bundled, f"{ref} ({bundled.name})"
+    return candidate, ref
+
+
+def check_rules(ref: str) -> CheckReport:
+    """Every problem of a rule set or overlay at once, and the weight warnings."""
+    path, shown = rules_path(ref)
+    try:
+        resolved = resolve_file(path, shown)
+    except ProblemsError as exc:
+        return CheckReport(None, exc.problems)
+    return CheckReport(resolved.loaded, resolved.locate(weight_warnings(resolved)))
+
+
+def weight_warnings(resolved: Resolved) -> list[Pending]:
+    """Groups whose children's printed weights differ from the group's weight by over 1%.
+
+    The scoring model still gives each child its weight over the sum of its siblings', so
+    the result is well defined; the warning says the printed numbers do not add up.
+    """
+    rs = resolved.loaded.rules
+    out: list[Pending] = []
+    overlay = resolved.loaded.base is not None
+
+    def cause(parent_loc: Loc, children_key: str, children: tuple[Node, ...]) -> Loc:
+        # in an overlay, point at a child weight the overlay itself changed
+        if overlay:
+            for i in range(len(children)):
+                loc = (*parent_loc, children_key, i, "weight")
+                if resolved.origin(loc)[0] == resolved.source:
+                    return loc
+        return (*parent_loc, "weight") if parent_loc else ("total",)
+
+    def check(
+        node_id: str, weight: Fraction, children: tuple[Node, ...], loc: Loc, key: str
+    ) -> None:
+        printed = sum((Fraction(c.weight) for c in children), Fraction(0))
+        if abs(printed - weight) > weight * TOLERANCE:
+            off = abs(printed - weight) / weight * 100
+            message = _(
+                "the weights under '{id}' add up to {sum}, not {weight} ({off}% apart):"
+                " each one counts as its share of {sum}"
+            ).format(id=node_id, sum=_num(printed), weight=_num(weight), off=f"{float(off):.1f}")
+            out.append(Pending(cause(loc, key, children), "weight_sum", message, level="warning"))
+
+    def visit(node: Node, loc: Loc) -> None:
+        if node.children:
+            check(node.id, Fraction(node.weight), node.children, loc, "children")
+            for i, child in enumerate(node.children):
+                visit(child, (*loc, "children", i))
+
+    check("root", Fraction(rs.total), rs.tree, (), "tree")
+    for i, top in enumerate(rs.tree):
+        visit(top, ("tree", i))
+    return out
+
+
+def _num(value: Fraction) -> str:
+    return f"{float(value):.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,223 @@
+"""`pmprb rules diff`: what changes from one rule set to another (pure, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+from .rules import (
+    Band,
+    ChoiceScale,
+    Condition,
+    LoadedRules,
+    NumberScale,
+    Predicate,
+    Provenance,
+)
+
+Kind = str  # rules | scale | area | band | predicate | condition | node | question
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference: what kind of thing, how it changed, its id, before and after."""
+
+    kind: Kind
+    # added | removed | changed | reweighted | rescaled | renamed | moved | retagged |
+    # provenance | options | counts (a question's answer descriptors or count inputs)
+    change: str
+    id: str
+    before: str | None = None
+    after: str | None = None
+
+
+def _num(value: Fraction | Decimal) -> str:
+    exact = Fraction(value)
+    text = f"{float(exact):.4f}".rstrip("0").rstrip(".")
+    return text if Fraction(text) == exact else "~" + text
+
+
+def _scale(scale: ChoiceScale | NumberScale) -> str:
+    if isinstance(scale, ChoiceScale):
+        return ", ".join(f"{k}={v}" for k, v in scale.options.items())
+    return f"{scale.min}..{scale.max}{scale.unit}"
+
+
+def _prov(prov: Provenance | None) -> str | None:
+    return f"{prov.status}: {prov.source}" if prov is not None else None
+
+
+def _band(band: Band) -> str:
+    return f"{band.min}-{band.max} {band.name}"
+
+
+def _condition(cond: Condition) -> str:
+    target = "each area" if cond.each_area else (cond.node or "")
+    if cond.min_share is not None:
+        return f"{target} >= {cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
+    return f"{target} >= {cond.min_points}"
+
+
+def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
+    """Every difference from `a` to `b`, in a stable order."""
+    out: list[Change] = []
+    ra, rb = a.rules, b.rules
+    for field in ("id", "title", "version", "basis", "years", "total", "precision"):
+        before, after = getattr(ra, field), getattr(rb, field)
+        if before != after:
+            out.append(Change("rules", "changed", field, str(before), str(after)))
+    out.extend(_keyed("scale", ra.scales, rb.scales, _scale))
+    areas_a = {x.id: x.name for x in ra.areas}
+    areas_b = {x.id: x.name for x in rb.areas}
+    out.extend(_keyed("area", areas_a, areas_b, str))
+    out.extend(_keyed("band", {x.id: x for x in ra.bands}, {x.id: x for x in rb.bands}, _band))
+    out.extend(_predicates(ra.predicates, rb.predicates))
+    out.extend(_nodes(a, b))
+    out.extend(_questions(a, b))
+    return out
+
+
+def _keyed(
+    kind: Kind, before: dict[str, T], after: dict[str, T], show: Callable[[T], str]
+) -> list[Change]:
+    """Added, changed and removed items of two mappings keyed by id."""
+    out: list[Change] = []
+    for key, item in after.items():
+        if key not in before:
+            out.append(Change(kind, "added", key, None, show(item)))
+        elif before[key] != item:
+            out.append(Change(kind, "changed", key, show(before[key]), show(item)))
+    out.extend(
+        Change(kind, "removed", key, show(item), None)
+        for key, item in before.items()
+        if key not in after
+    )
+    return out
+
+
+def _predicates(before: tuple[Predicate, ...], after: tuple[Predicate, ...]) -> list[Change]:
+    out: list[Change] = []
+    old = {p.id: p for p in before}
+    new = {p.id: p for p in after}
+    for pid, pred in new.items():
+        if pid not in old:
+            out.append(Change("predicate", "added", pid, None, pred.name))
+            continue
+        was = old[pid]
+        if was.name != pred.name:
+            out.append(Change("predicate", "renamed", pid, was.name, pred.name))
+        conds_old = {c.id: c for c in was.conditions}
+        conds_new = {c.id: c for c in pred.conditions}
+        for cid, cond in conds_new.items():
+            key = f"{pid}.{cid}"
+            if cid not in conds_old:
+                out.append(Change("condition", "added", key, None, _condition(cond)))
+            elif _condition(conds_old[cid]) != _condition(cond):
+                out.append(
+                    Change(
+                        "condition", "changed", key, _condition(conds_old[cid]), _condition(cond)
+                    )
+                )
+        out.extend(
+            Change("condition", "removed", f"{pid}.{cid}", _condition(cond), None)
+            for cid, cond in conds_old.items()
+            if cid not in conds_new
+        )
+    out.extend(
+        Change("predicate", "removed", pid, pred.name, None)
+        for pid, pred in old.items()
+        if pid not in new
+    )
+    return out
+
+
+def _parents(loaded: LoadedRules) -> dict[str, str]:
+    parents = {top.id: "root" for top in loaded.rules.tree}
+    for node_id, node in loaded.nodes.items():
+        for child in node.children or ():
+            parents[child.id] = node_id
+    return parents
+
+
+def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
+    out: list[Change] = []
+    pa, pb = _parents(a), _parents(b)
+    for node_id, node in b.nodes.items():
+        shown = f"{node.name}, weight {node.weight} (max {_num(b.maxima[node_id])})"
+        if node_id not in a.nodes:
+            out.append(Change("node", "added", node_id, None, shown))
+            continue
+        was = a.nodes[node_id]
+        if was.weight != node.weight:
+            out.append(
+                Change(
+                    "node",
+                    "reweighted",
+                    node_id,
+                    f"{was.weight} (max {_num(a.maxima[node_id])})",
+                    f"{node.weight} (max {_num(b.maxima[node_id])})",
+                )
+            )
+        elif a.maxima[node_id] != b.maxima[node_id]:
+            out.append(
+                Change(
+                    "node",
+                    "rescaled",
+                    node_id,
+                    f"max {_num(a.maxima[node_id])}",
+                    f"max {_num(b.maxima[node_id])}",
+                )
+            )
+        if was.name != node.name:
+            out.append(Change("node", "renamed", node_id, was.name, node.name))
+        if pa[node_id] != pb[node_id]:
+            out.append(Change("node", "moved", node_id, pa[node_id], pb[node_id]))
+        if was.area != node.area:
+            out.append(Change("node", "retagged", node_id, was.area, node.area))
+        if was.provenance != node.provenance:
+            out.append(
+                Change("node", "provenance", node_id, _prov(was.provenance), _prov(node.provenance))
+            )
+    out.extend(
+        Change("node", "removed", node_id, f"{node.name}, weight {node.weight}", None)
+        for node_id, node in a.nodes.items()
+        if node_id not in b.nodes
+    )
+    return out
+
+
+def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
+    out: list[Change] = []
+    for qid, ref in b.questions.items():
+        if qid not in a.questions:
+            out.append(Change("question", "added", qid, None, ref.question.text))
+            continue
+        was = a.questions[qid]
+        if was.question.scale != ref.question.scale or was.scale != ref.scale:
+            out.append(
+                Change(
+                    "question",
+                    "rescaled",
+                    qid,
+                    f"{was.question.scale}: {_scale(was.scale)}",
+                    f"{ref.question.scale}: {_scale(ref.scale)}",
+                )
+            )
+        if was.question.text != ref.question.text:
+            out.append(Change("question", "renamed", qid, was.question.text, ref.question.text))
+        if was.indicator != ref.indicator:
+            out.append(Change("question", "moved", qid, was.indicator, ref.indicator))
+        if was.question.options != ref.question.options:
+            out.append(Change("question", "options", qid))
+        if was.question.counts != ref.question.counts:
+            out.append(Change("question", "counts", qid))
+    out.extend(
+        Change("question", "removed", qid, ref.question.text, None)
+        for qid, ref in a.questions.items()
+        if qid not in b.questions
+    )
+    return out
