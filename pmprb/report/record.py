@@ -21,6 +21,17 @@ from ..rules import LoadedRules
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
 
 
+def text(value: Fraction | Decimal, places: int = 2) -> str:
+    """An exact value as display text, rounded half up: never through a binary float."""
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    return str(round_half_up(exact, places))
+
+
+def percent(share: Fraction, places: int = 1) -> str:
+    """A share as a percentage text, rounded half up."""
+    return text(share * 100, places) + "%"
+
+
 def num(value: Fraction | Decimal, places: int = PLACES) -> float:
     """A stable JSON number: exact value rounded half up to `places` decimals."""
     exact = value if isinstance(value, Fraction) else Fraction(value)

@@ -18,6 +18,7 @@ from ..engine import (
     weak_areas,
 )
 from ..i18n import _, ngettext
+from .record import percent, text
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -43,13 +44,13 @@ def bar(share: Fraction, width: int = 20) -> Text:
 
 
 def f2(value: Fraction) -> str:
-    """Two decimals for display."""
-    return f"{float(value):.2f}"
+    """Two decimals for display, rounded half up on the exact value."""
+    return text(value, 2)
 
 
 def pct(share: Fraction) -> str:
     """A share as a percentage."""
-    return f"{float(share) * 100:.1f}%"
+    return percent(share, 1)
 
 
 def render(result: Result, improvement_limit: int = 10) -> RenderableType:
@@ -196,7 +197,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
 
 def condition_value(cond: ConditionResult, value: Fraction) -> str:
     """A condition's value or threshold as shown: points with 2 decimals, shares as %."""
-    return f"{float(value) * 100:.2f}%" if cond.is_share else f"{float(value):.2f}"
+    return percent(value, 2) if cond.is_share else text(value, 2)
 
 
 def condition_label(cond: ConditionResult, areas: dict[str, str]) -> str:

@@ -7,9 +7,9 @@ import io
 import json
 from typing import Any
 
-from ..engine import NodeResult, Result
+from ..engine import NodeResult, Result, improvements
 from ..i18n import _
-from .record import num, record
+from .record import num, percent, record, text
 
 
 def to_json(result: Result) -> str:
@@ -70,7 +70,8 @@ def to_markdown(result: Result) -> str:
     rec = record(result)
     rules = rec["rules"]
     has_bands = bool(result.rules.rules.bands)
-    headline = "**" + _("Index: {index}").format(index=f"{rec['index']:.2f}") + "**"
+    precision = result.rules.rules.precision
+    headline = "**" + _("Index: {index}").format(index=text(result.raw, precision)) + "**"
     if has_bands:
         headline += f" {rec['category'] or ''} ({rec['predicate'] or '-'})"
     lines = [
@@ -92,13 +93,13 @@ def to_markdown(result: Result) -> str:
         "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
         "|---|---:|---:|",
     ]
-    for top in rec["tree"]["children"]:
-        lines.append(f"| {md(top['name'])} | {top['points']:.2f} | {top['max']:.2f} |")
-        for sub in top.get("children", []) if not top["published"] else []:
+    for top in result.root.children:
+        lines.append(f"| {md(top.name)} | {text(top.points)} | {text(top.maximum)} |")
+        for sub in top.children if not top.published else ():
             lines.append(
-                f"| &nbsp;&nbsp;{md(sub['name'])} | {sub['points']:.2f} | {sub['max']:.2f} |"
+                f"| &nbsp;&nbsp;{md(sub.name)} | {text(sub.points)} | {text(sub.maximum)} |"
             )
-    known = [a for a in rec["areas"] if a["share"] is not None]
+    known = [a for a in result.areas if a.maximum]
     if known:
         lines += [
             "",
@@ -107,9 +108,10 @@ def to_markdown(result: Result) -> str:
         ]
         for a in known:
             lines.append(
-                f"| {md(a['name'])} | {a['points']:.2f} | {a['max']:.2f} | {a['share'] * 100:.1f} |"
+                f"| {md(a.name)} | {text(a.points)} | {text(a.maximum)} | {percent(a.share)} |"
             )
-    if rec["improvements"]:
+    gains = improvements(result)
+    if gains:
         lines += [
             "",
             "## " + _("Room for improvement"),
@@ -117,8 +119,8 @@ def to_markdown(result: Result) -> str:
             "| " + _("Question") + " | +" + _("Points") + " |",
             "|---|---:|",
         ]
-        for g in rec["improvements"]:
-            lines.append(f"| `{g['id']}` | {g['gain']:.2f} |")
+        for g in gains:
+            lines.append(f"| `{g.item.id}` | {text(g.gain)} |")
     lines += [
         "",
         _("Unanswered: {n} of {total}").format(n=rec["unanswered"], total=rec["questions"]),
