@@ -254,11 +254,13 @@ def validate(
             "--fail-under-category", help="Fail files below this category.", show_default=False
         ),
     ] = None,
-    output: Annotated[
+    json_file: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report here, not to stdout.", show_default=False
-        ),
+        typer.Option("--json", help="Also write the JSON report to this file.", show_default=False),
+    ] = None,
+    junit_file: Annotated[
+        Path | None,
+        typer.Option("--junit", help="Also write a JUnit XML report here.", show_default=False),
     ] = None,
     summary: Annotated[
         Path | None,
@@ -274,7 +276,7 @@ def validate(
     import os
 
     from .report import ValidateFormat
-    from .report.validation import render, summary_line, to_summary
+    from .report.validation import render, to_summary
     from .validate import Options, parse_threshold, validate_paths
 
     try:
@@ -293,14 +295,13 @@ def validate(
         )
     options = Options(rules, strict, threshold, fail_under_category, summary is not None)
     report = validate_paths(paths, options)
-    text = render(report, fmt, os.environ)
+    files = ((json_file, ValidateFormat.json), (junit_file, ValidateFormat.junit))
+    for target, kind in files:
+        if target is not None:
+            _write(target, render(report, kind, os.environ))
     if summary is not None:
         _write(summary, to_summary(report))
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _write(output, text)
-        _stderr().print(summary_line(report), markup=False)
+    sys.stdout.write(render(report, fmt, os.environ))
     raise typer.Exit(report.exit_code)
 
 

@@ -94,7 +94,8 @@ class Question(_Model):
     evidence_required: bool | None = Field(
         None,
         description="true: `pmprb validate` requires data dukung for an answer above the "
-        "scale's lowest option; false: never requires it; omitted: the rule set's setting",
+        "scale's lowest option (an error); false: a missing one is a warning (an error with "
+        "--strict); omitted: the rule set's setting",
     )
 
 
