@@ -19,6 +19,7 @@ from typing import Any
 
 from .assessment import AnswerFile, LongAnswer, UnitInfo
 from .i18n import _
+from .report.text import md
 from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -69,6 +70,26 @@ def _description(ref: QuestionRef) -> str:
         lines.append(_("or the counts: {counts}").format(counts="{counts: {" + names + "}}"))
         lines.extend(f"  {k}: {label}" for k, label in q.counts.inputs.items())
     return "\n".join(lines)
+
+
+def _markdown(ref: QuestionRef) -> str:
+    """The hover text for editors (yaml-language-server renders hovers as Markdown)."""
+    q, scale = ref.question, ref.scale
+    parts = [f"**{md(q.text)}**"]
+    if q.detail and q.detail != q.text:
+        parts.append(md(q.detail))
+    if isinstance(scale, ChoiceScale):
+        items = [f"- `{label}` {md(q.options.get(label, ''))}".rstrip() for label in scale.options]
+        parts.append(f"{md(scale.name)}:\n\n" + "\n".join(items))
+    else:
+        allowed = _("a number from {lo} to {hi}").format(lo=scale.min, hi=scale.max)
+        parts.append(f"{md(scale.name)}: {md(allowed)} {md(scale.unit)}".rstrip())
+    if q.counts is not None:
+        names = ", ".join(f"{k}: N" for k in q.counts.inputs)
+        counts = _("or the counts: {counts}").format(counts="`{counts: {" + names + "}}`")
+        items = [f"- `{k}` {md(label)}" for k, label in q.counts.inputs.items()]
+        parts.append(counts + "\n\n" + "\n".join(items))
+    return "\n\n".join(parts)
 
 
 def _short(ref: QuestionRef) -> list[dict[str, Any]]:
@@ -136,7 +157,11 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
         del long["required"]
         # exactly one of them, as pmprb requires
         long["oneOf"] = [_present("answer"), _present("counts")]
-    return {"description": _description(ref), "anyOf": [NULL, *short, long]}
+    return {
+        "description": _description(ref),
+        "markdownDescription": _markdown(ref),
+        "anyOf": [NULL, *short, long],
+    }
 
 
 def answer_schema(loaded: LoadedRules) -> dict[str, Any]:

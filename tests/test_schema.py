@@ -93,6 +93,7 @@ def test_schema_lists_every_question_with_its_answers(tmp_path: Path) -> None:
             assert enum["enum"] == list(ref.scale.options)
             for label, meaning in ref.question.options.items():
                 assert f"{label}: {meaning}" in schema["description"]
+                assert f"- `{label}` " in schema["markdownDescription"]
         else:
             [number] = [b for b in branches if b.get("type") == "number"]
             assert (number["minimum"], number["maximum"]) == (ref.scale.min, ref.scale.max)
