@@ -346,6 +346,13 @@ def _salvage(data: dict[Any, Any], pending: list[Pending]) -> tuple[dict[str, An
     return answers, scores
 
 
+def usable_answers(data: dict[Any, Any], rules: LoadedRules) -> dict[str, Given]:
+    """The answers of a file that are valid on their own, even when the file has problems."""
+    raw_answers, _raw_scores = _salvage(data, [])
+    answers, _scores, _pending = check(raw_answers, {}, rules)
+    return answers
+
+
 def validate_assessment(
     data: Any, path: str, text: str, rules_ref: str | None = None
 ) -> Assessment:

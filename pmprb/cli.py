@@ -38,7 +38,7 @@ app.add_typer(rules_app, name="rules")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_CANNOT_RUN = frozenset({"not_found", "unreadable"})
+_CANNOT_RUN = frozenset({"not_found", "unreadable", "no_files"})
 
 
 def _stderr() -> Any:
@@ -295,6 +295,89 @@ def rules_diff(
 
 @app.command()
 @handle_problems
+def validate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Answer files or directories (*.yaml, *.yml).")
+    ],
+    rules: RulesOption = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="auto, text, github, json or junit.")
+    ] = "auto",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings are errors.")] = False,
+    fail_under: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-under", help="Fail files whose index is below this.", show_default=False
+        ),
+    ] = None,
+    fail_under_category: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-under-category", help="Fail files below this category.", show_default=False
+        ),
+    ] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write the JSON report to this file.", show_default=False),
+    ] = None,
+    junit_file: Annotated[
+        Path | None,
+        typer.Option("--junit", help="Also write a JUnit XML report here.", show_default=False),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary", help="Also write a Markdown table of scores here.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Check answer files before review: problems, unanswered questions, missing evidence.
+
+    Exit codes: 0 all valid; 1 problems found or a threshold fails; 2 the tool could not run.
+    """
+    import os
+
+    from .report import ValidateFormat
+    from .report.validation import render, to_summary
+    from .validate import Options, parse_threshold, validate_paths
+
+    try:
+        fmt = ValidateFormat(format)
+    except ValueError:
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(
+                fmt=format, all=", ".join(f.value for f in ValidateFormat)
+            )
+        )
+    try:
+        threshold = parse_threshold(fail_under) if fail_under is not None else None
+    except ValueError:
+        _bad_usage(
+            _("--fail-under needs a number of 0 or more, not '{value}'").format(value=fail_under)
+        )
+    options = Options(rules, strict, threshold, fail_under_category, summary is not None)
+    report = validate_paths(paths, options)
+    files = ((json_file, ValidateFormat.json), (junit_file, ValidateFormat.junit))
+    for target, kind in files:
+        if target is not None:
+            _write(target, render(report, kind, os.environ))
+    if summary is not None:
+        _write(summary, to_summary(report))
+    sys.stdout.write(render(report, fmt, os.environ))
+    raise typer.Exit(report.exit_code)
+
+
+def _write(path: Path, text: str) -> None:
+    from .files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=path, why=exc.strerror))
+
+
+@app.command()
+@handle_problems
 def guide(
     rules: Annotated[
         str, typer.Option("--rules", help="Rule set id or path.")
@@ -310,7 +393,6 @@ def guide(
 
     HTML is one standalone page, ready to print. Exit codes: 0 ok; 2 cannot run.
     """
-    from .files import write_atomic
     from .i18n import current_language
     from .report.guide import guide_html, guide_markdown
     from .rulecheck import rules_path
@@ -328,11 +410,22 @@ def guide(
     source = rules_path(rules)[0]
     if source.exists() and output.exists() and output.resolve() == source.resolve():
         _bad_usage(_("{path} is the rule set itself; not overwritten").format(path=output))
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+    _write(output, text)
     _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
+
+
+@app.command()
+@handle_problems
+def schema(
+    rules: Annotated[
+        str, typer.Option("--rules", help="Rule set id or path.")
+    ] = "permenpanrb-26-2020",
+) -> None:
+    """Print the JSON Schema (draft-07) of an answer file for a rule set, for editors and CI."""
+    from .rules import load_rules
+    from .schema import answer_schema, dumps
+
+    sys.stdout.write(dumps(answer_schema(load_rules(rules))))
 
 
 def main() -> None:

@@ -175,9 +175,19 @@ def read_text(path: Path, display: str | None = None, limit: int | None = None) 
 
 def parse(path: str, text: str, max_depth: int | None = None) -> Any:
     """Parse one YAML document into plain data, or raise ProblemsError."""
+    return parse_nodes(path, text, max_depth)[0]
+
+
+def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any, Node | None]:
+    """Parse one document into plain data and its node tree, which `locate` can reuse.
+
+    For callers that expect problems in valid YAML (pmprb validate): keeping the tree
+    spares composing the file a second time to find positions.
+    """
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
         mark = exc.node.start_mark
         if exc.code == "yaml_alias":
@@ -216,7 +226,7 @@ def parse(path: str, text: str, max_depth: int | None = None) -> Any:
     if _deeper_than(data, limit):
         message = _("the document is nested deeper than {limit} levels").format(limit=limit)
         raise ProblemsError([Problem(path, None, None, "too_deep", message)])
-    return data
+    return data, node
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
@@ -268,18 +278,25 @@ class Pending:
     level: Literal["error", "warning"] = "error"
 
 
-def locate(path: str, text: str, pending: Iterable[Pending]) -> list[Problem]:
-    """Give each pending problem the line:col of its key path in the file."""
+def locate(
+    path: str, text: str, pending: Iterable[Pending], root: Node | None = None
+) -> list[Problem]:
+    """Give each pending problem the line:col of its key path in the file.
+
+    `root` is the file's node tree when the caller kept it (parse_nodes); else it is composed.
+    """
     items = list(pending)
     if not items:
         return []
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        root = None
+    if root is None:
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError:
+            root = None
+    keys: dict[int, dict[str, tuple[Node, Node]]] = {}
     out = []
     for p in items:
-        node = _find(root, p.loc, p.where) if root is not None else None
+        node = _find(root, p.loc, p.where, keys) if root is not None else None
         mark = node.start_mark if node is not None else None
         out.append(
             Problem(
@@ -294,20 +311,30 @@ def locate(path: str, text: str, pending: Iterable[Pending]) -> list[Problem]:
     return sorted(out, key=Problem.sort_key)
 
 
-def _find(node: Node, loc: Loc, where: Where) -> Node | None:
-    """The deepest node along loc (the key node when `where` is key and loc is complete)."""
+def _find(
+    node: Node, loc: Loc, where: Where, keys: dict[int, dict[str, tuple[Node, Node]]]
+) -> Node | None:
+    """The deepest node along loc (the key node when `where` is key and loc is complete).
+
+    `keys` caches each mapping's scalar keys, so many problems in one file cost one pass.
+    """
     current = node
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(current, MappingNode):
-            for key_node, value_node in current.value:
-                if isinstance(key_node, ScalarNode) and key_node.value == str(part):
-                    if last and where == "key":
-                        return key_node
-                    current = value_node
-                    break
-            else:
+            table = keys.get(id(current))
+            if table is None:
+                table = {}
+                for key_node, value_node in current.value:
+                    if isinstance(key_node, ScalarNode):
+                        table.setdefault(key_node.value, (key_node, value_node))
+                keys[id(current)] = table
+            found = table.get(str(part))
+            if found is None:
                 return current
+            if last and where == "key":
+                return found[0]
+            current = found[1]
         elif isinstance(current, SequenceNode) and isinstance(part, int):
             if 0 <= part < len(current.value):
                 current = current.value[part]

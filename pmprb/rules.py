@@ -96,6 +96,12 @@ class Question(_Model):
     options: dict[str, str] = Field(default_factory=dict, description="Option label -> meaning")
     counts: Counts | None = None
     provenance: Provenance | None = None
+    evidence_required: bool | None = Field(
+        None,
+        description="true: `pmprb validate` requires data dukung for an answer above the "
+        "scale's lowest option (an error); false: a missing one is a warning (an error with "
+        "--strict); omitted: the rule set's setting",
+    )
 
 
 class Node(_Model):
@@ -178,6 +184,11 @@ class RuleSet(_Model):
     bands: tuple[Band, ...] = ()
     predicates: tuple[Predicate, ...] = ()
     tree: tuple[Node, ...] = Field(min_length=1)
+    evidence_required: bool = Field(
+        False,
+        description="true: `pmprb validate` requires data dukung (evidence) for every answer "
+        "above its scale's lowest option (a question may override it)",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,3 +12,13 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+
+
+class ValidateFormat(StrEnum):
+    """Output formats of `pmprb validate`; auto picks github under GitHub Actions, else text."""
+
+    auto = "auto"
+    text = "text"
+    github = "github"
+    json = "json"
+    junit = "junit"

@@ -1,0 +1,190 @@
+"""Renderers of a `pmprb validate` report: text, GitHub annotations, JSON, JUnit, Markdown.
+
+Each is a pure function from the report to a string; nothing here prints or reads files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import Problem
+from ..i18n import _, ngettext
+from ..validate import FileReport, Report
+from . import ValidateFormat
+from .text import md
+
+
+def resolve(fmt: ValidateFormat, environ: Mapping[str, str]) -> ValidateFormat:
+    """`auto` is github inside GitHub Actions (GITHUB_ACTIONS=true), text elsewhere."""
+    if fmt is not ValidateFormat.auto:
+        return fmt
+    if environ.get("GITHUB_ACTIONS") == "true":
+        return ValidateFormat.github
+    return ValidateFormat.text
+
+
+def summary_line(report: Report) -> str:
+    """`7 files checked, 1 with errors: 3 errors, 2 warnings.`"""
+    n = len(report.files)
+    return _("{files}, {failed} with errors: {errors}, {warnings}.").format(
+        files=ngettext("{n} file checked", "{n} files checked", n).format(n=n),
+        failed=report.failed,
+        errors=ngettext("{n} error", "{n} errors", report.errors).format(n=report.errors),
+        warnings=ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings),
+    )
+
+
+def to_text(report: Report) -> str:
+    """One `path:line:col: [level] code: message` line per problem, then the summary."""
+    lines = [p.format() for p in report.problems]
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's toolkit (command.ts escapeData): %, CR and LF in a command's message
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # escapeProperty: also ':' and ',' which separate a command's properties
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(problem: Problem) -> str:
+    """`::error file=...,line=...,col=...,title=...::message`: an annotation on the diff."""
+    props = [f"file={_escape_property(problem.path)}"]
+    if problem.line is not None:
+        props.append(f"line={problem.line}")
+        if problem.col is not None:
+            props.append(f"col={problem.col}")
+    props.append(f"title={_escape_property('pmprb ' + problem.code)}")
+    return f"::{problem.level} {','.join(props)}::{_escape_data(problem.message)}"
+
+
+def to_github(report: Report) -> str:
+    """GitHub Actions workflow commands, one per problem, then the summary as a log line."""
+    lines = [github_command(p) for p in report.problems]
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _problem_record(p: Problem) -> dict[str, Any]:
+    return {
+        "path": p.path,
+        "line": p.line,
+        "col": p.col,
+        "level": p.level,
+        "code": p.code,
+        "message": p.message,
+    }
+
+
+def _file_record(f: FileReport) -> dict[str, Any]:
+    s = f.scored
+    return {
+        "path": f.path,
+        "valid": f.errors == 0,
+        "errors": f.errors,
+        "warnings": f.warnings,
+        "index": float(s.index) if s else None,
+        "category": s.category if s else None,
+    }
+
+
+def to_json(report: Report) -> str:
+    """One byte-stable object: summary, files (sorted) and problems (sorted), fixed keys."""
+    data = {
+        "summary": {
+            "files": len(report.files),
+            "failed": report.failed,
+            "errors": report.errors,
+            "warnings": report.warnings,
+        },
+        "files": [_file_record(f) for f in report.files],
+        "problems": [_problem_record(p) for p in report.problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def to_junit(report: Report) -> str:
+    """JUnit XML for GitLab and Jenkins: one testcase per file, failing on its errors."""
+    total, failed = str(len(report.files)), str(report.failed)
+    suites = ET.Element(
+        "testsuites", name="pmprb validate", tests=total, failures=failed, errors="0"
+    )
+    suite = ET.SubElement(
+        suites, "testsuite", name="pmprb validate", tests=total, failures=failed, errors="0"
+    )
+    suite.set("skipped", "0")
+    for f in report.files:
+        path = _xml_text(f.path)
+        case = ET.SubElement(suite, "testcase", name=path, classname="pmprb.validate", file=path)
+        body = _xml_text("\n".join(p.format() for p in f.problems))
+        if f.errors:
+            message = ngettext("{n} error", "{n} errors", f.errors).format(n=f.errors)
+            failure = ET.SubElement(case, "failure", message=message, type="pmprb")
+            failure.text = body
+        elif f.problems:
+            ET.SubElement(case, "system-out").text = body
+    ET.indent(suites)
+    xml = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
+
+
+def to_summary(report: Report) -> str:
+    """A Markdown table of the files, their scores and problem counts (for a job summary)."""
+    headers = (
+        _("File"),
+        _("Unit"),
+        _("Index"),
+        _("Category"),
+        _("Answered"),
+        _("Errors"),
+        _("Warnings"),
+    )
+    lines = [
+        "## " + _("PMPRB submissions"),
+        "",
+        summary_line(report),
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|---|---|---:|---|---:|---:|---:|",
+    ]
+    for f in report.files:
+        s = f.scored
+        unit = f"{md(s.unit)} ({md(s.code)})" if s else "-"
+        index = f"{s.index}" if s else "-"
+        category = f"{md(s.category or '-')} ({md(s.predicate or '-')})" if s else "-"
+        answered = f"{s.answered}/{s.questions}" if s else "-"
+        mark = "" if f.errors == 0 else "**"
+        lines.append(
+            f"| {md(f.path)} | {unit} | {index} | {category} | {answered} "
+            f"| {mark}{f.errors}{mark} | {f.warnings} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS: dict[ValidateFormat, Callable[[Report], str]] = {
+    ValidateFormat.text: to_text,
+    ValidateFormat.github: to_github,
+    ValidateFormat.json: to_json,
+    ValidateFormat.junit: to_junit,
+}
+
+
+def render(report: Report, fmt: ValidateFormat, environ: Mapping[str, str]) -> str:
+    """The report in the chosen format (auto resolved from the environment)."""
+    return RENDERERS[resolve(fmt, environ)](report)

@@ -1,0 +1,398 @@
+"""`pmprb validate`: check many answer files in one process, as a gate before review.
+
+Everything the loader checks, plus what a submission needs before a person reads it: every
+question answered (except under a published score), the rule set the run expects, and data
+dukung for answers above a scale's lowest option. No printing: the CLI renders the Report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .assessment import Assessment, Given, usable_answers, validate_assessment
+from .errors import Exit, Problem, ProblemsError, RulesError, has_errors
+from .i18n import _, ngettext
+from .loader import Pending, locate, parse_nodes, read_text
+from .rules import ChoiceScale, LoadedRules, Node, load_rules
+
+SUFFIXES = (".yaml", ".yml")
+# A file that could not be read at all: the tool could not run on it (exit 2).
+UNREADABLE = frozenset({"not_found", "unreadable"})
+# A problem about the rule set named, not the answers: completeness checks would only add noise.
+_WRONG_RULES = frozenset({"rules_mismatch", "unknown_rules"})
+MISSING_LISTED = 10  # question ids named in a "missing from answers" message
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What one run checks."""
+
+    rules: str | None = None  # the rule set every file must use (id or path); None: each file's
+    strict: bool = False  # warnings are errors
+    fail_under: Decimal | None = None  # minimum index
+    fail_under_category: str | None = None  # minimum category (a band id)
+    score: bool = False  # score valid files even without a threshold (for the summary)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """The score of a valid file, for thresholds and the summary."""
+
+    unit: str
+    code: str
+    rules: str
+    year: int
+    index: Decimal
+    category: str | None
+    predicate: str | None
+    answered: int
+    questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """One file's problems (sorted) and, when it was scored, its score."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    scored: Scored | None = None
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(p.level == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(p.level == "warning" for p in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Every file checked in one run, sorted by path."""
+
+    files: tuple[FileReport, ...]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """All problems, sorted by file, position and code."""
+        return sorted((p for f in self.files for p in f.problems), key=Problem.sort_key)
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(f.errors for f in self.files)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(f.warnings for f in self.files)
+
+    @property
+    def failed(self) -> int:
+        """How many files have at least one error."""
+        return sum(f.errors > 0 for f in self.files)
+
+    @property
+    def exit_code(self) -> Exit:
+        """2 when a file could not be read, 1 when any error, else 0."""
+        problems = self.problems
+        if any(p.code in UNREADABLE for p in problems):
+            return Exit.CANNOT_RUN
+        return Exit.INVALID if has_errors(problems) else Exit.OK
+
+
+def parse_threshold(text: str) -> Decimal:
+    """A --fail-under value as an exact decimal; ValueError when it is not a number >= 0."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(text)
+    return value
+
+
+def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Files as given, and *.yaml / *.yml under directories; each once, with its display path.
+
+    Walking a directory skips hidden files and directories (.git, .github, .gitlab-ci.yml,
+    .pre-commit-config.yaml) and does not follow symbolic links to directories.
+    """
+    out: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append((path, str(path)))
+
+    for given in paths:
+        if not given.is_dir():
+            add(given)
+            continue
+        for root, dirs, names in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                    add(Path(root) / name)
+    return out
+
+
+def validate_paths(paths: Sequence[Path], options: Options) -> Report:
+    """Check every answer file under `paths`.
+
+    Raises RulesError when the rule set given (or a threshold category) cannot be used, and
+    ProblemsError (code no_files) when there is nothing to check: the tool cannot run.
+    """
+    if options.rules is not None:
+        pinned = load_rules(options.rules)
+        if options.fail_under_category is not None:
+            _band_rank(pinned, options.fail_under_category)
+    files = find_files(paths)
+    if not files:
+        shown = " ".join(str(p) for p in paths) or "."
+        raise ProblemsError(
+            [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
+        )
+    run = _Run(options)
+    return Report(tuple(sorted((run.check(p, shown) for p, shown in files), key=_by_path)))
+
+
+def _by_path(report: FileReport) -> str:
+    return report.path
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Look-ups for one rule set, computed once per run."""
+
+    ancestors: dict[str, frozenset[str]]  # question id -> ids of the nodes above it, and root
+    lowest: dict[str, Fraction]  # question id -> value of its scale's lowest answer
+    required: dict[str, bool]  # question id -> evidence required by the rule set
+
+
+def _plan(loaded: LoadedRules) -> _Plan:
+    rs = loaded.rules
+    ancestors: dict[str, frozenset[str]] = {}
+
+    def visit(node: Node, above: frozenset[str]) -> None:
+        here = above | {node.id}
+        for child in node.children or ():
+            visit(child, here)
+        for q in node.questions or ():
+            ancestors[q.id] = here
+
+    for top in rs.tree:
+        visit(top, frozenset({"root"}))
+    lowest: dict[str, Fraction] = {}
+    required: dict[str, bool] = {}
+    for qid, ref in loaded.questions.items():
+        scale = ref.scale
+        # a number scores (v - min) / (max - min): its lowest answer is worth 0
+        lowest[qid] = (
+            Fraction(min(scale.options.values())) if isinstance(scale, ChoiceScale) else Fraction(0)
+        )
+        own = ref.question.evidence_required
+        required[qid] = rs.evidence_required if own is None else own
+    return _Plan(ancestors, lowest, required)
+
+
+class _Run:
+    """One run over many files: the options and the per-rule-set look-ups."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.plans: dict[int, tuple[LoadedRules, _Plan]] = {}
+
+    def plan(self, loaded: LoadedRules) -> _Plan:
+        """The look-ups for a rule set (rule sets are loaded once and cached by load_rules)."""
+        key = id(loaded)
+        if key not in self.plans:
+            self.plans[key] = (loaded, _plan(loaded))
+        return self.plans[key][1]
+
+    def check(self, path: Path, shown: str) -> FileReport:
+        """Every problem of one file; its score when a threshold or the summary asks."""
+        try:
+            text = read_text(path, shown)
+            data, root = parse_nodes(shown, text)
+        except ProblemsError as exc:
+            return FileReport(shown, tuple(exc.problems))
+        problems: list[Problem] = []
+        assessment: Assessment | None = None
+        try:
+            assessment = validate_assessment(data, shown, text, self.options.rules)
+            problems.extend(assessment.warnings)
+        except RulesError:
+            raise
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+        if isinstance(data, dict) and not any(p.code in _WRONG_RULES for p in problems):
+            loaded = assessment.rules if assessment is not None else self._rules_of(data)
+            if loaded is not None:
+                pending = self._completeness(data, loaded, assessment)
+                problems.extend(locate(shown, text, pending, root))
+        if self.options.strict:
+            problems = [replace(p, level="error") for p in problems]
+        scored = None
+        if assessment is not None and not has_errors(problems) and self._wants_score():
+            scored, below = self._score(shown, assessment)
+            problems.extend(below)
+        return FileReport(shown, tuple(sorted(problems, key=Problem.sort_key)), scored)
+
+    def _rules_of(self, data: dict[Any, Any]) -> LoadedRules | None:
+        """The rule set a file with problems is checked against, when it can be known."""
+        ref = self.options.rules if self.options.rules is not None else data.get("rules")
+        if not isinstance(ref, str) or not ref:
+            return None
+        try:
+            return load_rules(ref)
+        except ProblemsError:
+            return None  # already reported as the file's unknown_rules
+
+    def _completeness(
+        self, data: dict[Any, Any], loaded: LoadedRules, assessment: Assessment | None
+    ) -> list[Pending]:
+        """Unanswered questions and answers without data dukung."""
+        raw = data.get("answers", {})
+        if not isinstance(raw, dict):
+            return []  # the file's schema problem already says so
+        plan = self.plan(loaded)
+        if assessment is not None:
+            given, published = assessment.answers, set(assessment.scores)
+        else:
+            given = usable_answers(data, loaded)
+            scores = data.get("scores")
+            published = (
+                {k for k in scores if isinstance(k, str) and k in loaded.maxima}
+                if isinstance(scores, dict)
+                else set()
+            )
+        out: list[Pending] = []
+        missing: list[str] = []
+        for qid in loaded.questions:
+            if published and not published.isdisjoint(plan.ancestors[qid]):
+                continue  # under a published score: its answers are not used
+            if qid not in raw:
+                missing.append(qid)
+            elif raw[qid] is None:
+                message = _("'{qid}' is not answered").format(qid=qid)
+                out.append(Pending(("answers", qid), "unanswered", message, "key"))
+            elif qid in given:
+                found = self._evidence(qid, given[qid], plan)
+                if found is not None:
+                    out.append(found)
+        if missing:
+            out.append(_missing(missing))
+        return out
+
+    def _evidence(self, qid: str, given: Given, plan: _Plan) -> Pending | None:
+        """A problem when an answer above the lowest option has no data dukung."""
+        if given.value <= plan.lowest[qid] or any(e.strip() for e in given.evidence):
+            return None
+        loc = ("answers", qid)
+        if plan.required[qid]:
+            message = _(
+                "the rule set requires evidence (data dukung) for '{qid}' (answered {answer})"
+            ).format(qid=qid, answer=given.display)
+            return Pending(loc, "no_evidence", message, "key")
+        message = _(
+            "'{qid}' is answered {answer}, above the lowest option, with no evidence (data dukung)"
+        ).format(qid=qid, answer=given.display)
+        return Pending(loc, "no_evidence", message, "key", level="warning")
+
+    def _wants_score(self) -> bool:
+        o = self.options
+        return o.score or o.fail_under is not None or o.fail_under_category is not None
+
+    def _score(self, shown: str, assessment: Assessment) -> tuple[Scored, list[Problem]]:
+        """Score a valid file and check it against the thresholds."""
+        from .engine import score
+
+        result = score(assessment)
+        rs = assessment.rules.rules
+        reached = result.reached
+        category = result.band.id if result.band else (reached.id if reached else None)
+        predicate = result.band.name if result.band else (reached.name if reached else None)
+        scored = Scored(
+            assessment.unit.name,
+            assessment.unit.code,
+            rs.id,
+            assessment.year,
+            result.index,
+            category,
+            predicate,
+            result.answered,
+            result.questions,
+        )
+        out: list[Problem] = []
+        threshold = self.options.fail_under
+        if threshold is not None and result.index < threshold:
+            message = _("index {index} < {threshold} (--fail-under)").format(
+                index=result.index, threshold=_shown_threshold(threshold, rs.precision)
+            )
+            out.append(Problem(shown, None, None, "below_threshold", message))
+        wanted = self.options.fail_under_category
+        if wanted is not None:
+            rank = _band_rank(assessment.rules, wanted)
+            ids = [b.id for b in rs.bands]
+            have = ids.index(result.band.id) if result.band is not None else -1
+            if have < rank:
+                message = _("category {category} < {wanted} (index {index})").format(
+                    category=category or "-", wanted=ids[rank], index=result.index
+                )
+                out.append(Problem(shown, None, None, "below_threshold", message))
+        return scored, out
+
+
+def _missing(missing: list[str]) -> Pending:
+    """One problem for the questions a file leaves out entirely (a template lists them all)."""
+    n = len(missing)
+    ids = ", ".join(missing[:MISSING_LISTED])
+    if n > MISSING_LISTED:
+        ids += _(" and {more} more").format(more=n - MISSING_LISTED)
+    message = ngettext(
+        "{n} question has no entry in answers: {ids} (`pmprb init` writes every question)",
+        "{n} questions have no entry in answers: {ids} (`pmprb init` writes every question)",
+        n,
+    ).format(n=n, ids=ids)
+    return Pending(("answers",), "missing_answers", message, "key")
+
+
+def _shown_threshold(value: Decimal, precision: int) -> str:
+    """A threshold with the index's decimals (60 -> 60.00), or all of its own if it has more."""
+    quantum = Decimal(1).scaleb(-precision)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -precision:
+        return str(value)
+    return str(value.quantize(quantum))
+
+
+def _band_rank(loaded: LoadedRules, wanted: str) -> int:
+    """The position of a category among the rule set's bands (lowest first), case-insensitive."""
+    ids = [b.id for b in loaded.rules.bands]
+    for i, band in enumerate(ids):
+        if band.casefold() == wanted.strip().casefold():
+            return i
+    raise RulesError(
+        [
+            Problem(
+                loaded.path,
+                None,
+                None,
+                "unknown_category",
+                _("rule set '{id}' has no category '{wanted}'; its categories: {ids}").format(
+                    id=loaded.rules.id, wanted=wanted, ids=", ".join(ids) or "-"
+                ),
+            )
+        ]
+    )
