@@ -185,3 +185,31 @@ def test_no_memory_spike(tmp_path: Path, name: str) -> None:
     assert code == 1, stderr
     assert f"[error] {expected}" in stderr
     assert peak_mb < 300  # the bound we enforce: a refused file never costs its size in memory
+
+
+def _corpus(folder: Path) -> None:
+    """Every hostile case as a file in one folder, with a FIFO and a symlink loop beside them."""
+    folder.mkdir()
+    for name, (content, _code, _problem) in CASES.items():
+        (folder / f"{name}.yaml").write_bytes(content)
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
+
+
+def test_validate_reports_every_hostile_file_and_goes_on(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    start = time.process_time()
+    result = runner.invoke(app, ["validate", str(folder), "--rules", str(MINI), "-f", "text"])
+    elapsed = time.process_time() - start
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    # an unreadable input (the FIFO, the loop) means the run could not do all it was asked:
+    # exit 2, and every other file is still checked and reported
+    assert result.exit_code == 2, result.output
+    for name, (_content, _code, problem) in CASES.items():
+        assert f"{folder / name}.yaml" in result.stdout, name
+        assert f"] {problem}:" in result.stdout.split(f"{folder / name}.yaml", 1)[1], name
+    assert f"{folder / 'fifo.yaml'}" in result.stdout
+    assert f"{folder / 'loop.yaml'}" in result.stdout
+    assert elapsed < 2.0 * (len(CASES) + 3)
