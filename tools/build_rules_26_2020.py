@@ -1190,6 +1190,20 @@ def check(text: str, rules: Mapping) -> None:
             raise AssertionError(f"ha.{spec_area}: indicator weights do not sum to {weight}")
 
 
+def write_or_check(output: Path, text: str, check_only: bool, script: str) -> int:
+    """Write the generated file, or with check_only say whether it is out of date (exit 1)."""
+    if check_only:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            print(f"{output} is out of date: run {script}", file=sys.stderr)
+            return 1
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build (or with --check, verify) the rule set file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -1201,17 +1215,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = build_rules(read_tsv(args.domain / PEMENUHAN_TSV), read_tsv(args.domain / ZI_TSV))
     text = render(rules)
     check(text, rules)
-    output: Path = args.output
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            print(f"{output} is out of date: run tools/build_rules_26_2020.py", file=sys.stderr)
-            return 1
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output}", file=sys.stderr)
-    return 0
+    return write_or_check(args.output, text, args.check, "tools/build_rules_26_2020.py")
 
 
 if __name__ == "__main__":

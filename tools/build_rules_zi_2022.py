@@ -38,6 +38,7 @@ from tools.build_rules_26_2020 import (
     provenance,
     read_descriptors,
     read_tsv,
+    write_or_check,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -439,17 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = build_rules(rows, read_descriptors())
     text = render(rules)
     check(text, rules, rows)
-    output: Path = args.output
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            print(f"{output} is out of date: run tools/build_rules_zi_2022.py", file=sys.stderr)
-            return 1
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output}", file=sys.stderr)
-    return 0
+    return write_or_check(args.output, text, args.check, "tools/build_rules_zi_2022.py")
 
 
 if __name__ == "__main__":
