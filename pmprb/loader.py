@@ -56,11 +56,75 @@ class _Loader(_Base):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.found: list[tuple[Node, str, str]] = []
+        self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
+
+    # --- speed (batch scoring reads thousands of files) --------------------------------
+    # libyaml composes in C but calls back into Python for every scalar's tag and builds
+    # every object through PyYAML's generic, generator-based constructor. Plain data (the
+    # only thing answer files and rule sets hold) takes the direct path below instead,
+    # with the same checks; anything else (explicit tags, sets...) falls back to PyYAML's
+    # generic path, so its behaviour and errors are unchanged.
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            # Without path resolvers a plain scalar's tag depends on its text only, and
+            # keys, option labels and numbers repeat across files: remember them.
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def construct_document(self, node: Node) -> Any:
+        try:
+            return self._build(node)
+        finally:
+            self.constructed_objects: dict[Node, Any] = {}
+            self.recursive_objects: dict[Node, None] = {}
+            self.seen = set()
+
+    def _build(self, node: Node) -> Any:
+        """Plain data straight from the node tree; aliases, merges and bad keys refused."""
+        if id(node) in self.seen:
+            # An alias: refused, since expanding shared nodes is how YAML bombs work.
+            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
+        self.seen.add(id(node))
+        kind = node.__class__
+        tag = node.tag
+        if kind is ScalarNode:
+            if tag == _STR:
+                return node.value
+            if tag in _PLAIN_SCALARS:
+                return self.yaml_constructors[tag](self, node)
+        elif kind is MappingNode and tag == _MAP:
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise _Refused(key_node, "yaml_merge", _("merge keys (<<) are not allowed"))
+                key = self._build(key_node)
+                if isinstance(key, list | dict):
+                    raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
+                if key in mapping:
+                    self.found.append(
+                        (key_node, "duplicate_key", _("duplicate key '{key}'").format(key=key))
+                    )
+                mapping[key] = self._build(value_node)
+            return mapping
+        elif kind is SequenceNode and tag == _SEQ:
+            return [self._build(item) for item in node.value]
+        self.seen.discard(id(node))  # the generic path below records it itself
+        return self.construct_object(node, deep=True)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             # An alias: refused, since expanding shared nodes is how YAML bombs work.
             raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
+        if id(node) in self.seen:
+            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
+        self.seen.add(id(node))
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
@@ -96,6 +160,14 @@ class _Loader(_Base):  # type: ignore[misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> its implicit tag (see _Loader.resolve)
+_RESOLVED_MAX = 50_000
 
 
 class _Refused(Exception):
