@@ -66,9 +66,12 @@ class _Loader(_Base):  # type: ignore[misc]
     # generic path, so its behaviour and errors are unchanged.
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0]:
-            # Without path resolvers a plain scalar's tag depends on its text only, and
-            # keys, option labels and numbers repeat across files: remember them.
+        # This loader has no path resolvers (checked below the class), so a node's tag
+        # depends on its kind and, for a plain scalar, on its text only; keys, option
+        # labels and numbers repeat across files: remember them.
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted, or the non-specific tag "!": always a string
             tag = _RESOLVED.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
@@ -76,7 +79,13 @@ class _Loader(_Base):  # type: ignore[misc]
                     _RESOLVED.clear()
                 _RESOLVED[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        return _MAP if kind is MappingNode else _SEQ
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track (libyaml calls this for every node)."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track."""
 
     def construct_document(self, node: Node) -> Any:
         try:
@@ -160,6 +169,7 @@ class _Loader(_Base):  # type: ignore[misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+assert not _Loader.yaml_path_resolvers  # _Loader.resolve relies on it
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
