@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -20,15 +20,20 @@ class Reference(yaml.SafeLoader):
 
     yaml_implicit_resolvers = _strict_resolvers()
 
-    def construct_yaml_float(self, node: Any) -> Decimal:
-        return _Loader.construct_yaml_float(self, node)  # type: ignore[no-any-return]
+
+def _exact_float(loader: Reference, node: Any) -> Decimal:
+    value: Decimal = _Loader.construct_yaml_float(cast(Any, loader), node)
+    return value
 
 
-Reference.add_constructor("tag:yaml.org,2002:float", Reference.construct_yaml_float)
+Reference.add_constructor("tag:yaml.org,2002:float", _exact_float)
 
 FILES = sorted(
-    [*(ROOT / "assessments").rglob("*.yaml"), *(ROOT / "rules").glob("*.yaml")]
-    + sorted((ROOT / "tests" / "data").glob("*.yaml"))
+    [
+        *(ROOT / "assessments").rglob("*.yaml"),
+        *(ROOT / "rules").glob("*.yaml"),
+        *(ROOT / "tests" / "data").glob("*.yaml"),
+    ]
 )
 
 
