@@ -9,6 +9,7 @@ aggregation (ranking, distribution, profile, weak areas) is pure and determinist
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -16,9 +17,10 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -464,9 +466,27 @@ Task = tuple[int, str, str]  # position, path, display
 _worker: tuple[Options, Cache | None] | None = None
 
 
+# Scoring a file allocates thousands of short-lived objects that reference counting frees;
+# with Python's default gen-0 threshold (700) the cyclic collector still runs about six
+# times per file, each time walking the file's freshly parsed data: measured at 1.1-1.5 ms
+# of a ~9 ms file. A larger threshold keeps the collector, only runs it far less often.
+GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_THRESHOLD), old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _init_worker(options: Options) -> None:
     """Set a worker up like the parent: language, directory, rule set loaded once."""
     global _worker
+    gc.set_threshold(max(gc.get_threshold()[0], GC_THRESHOLD), *gc.get_threshold()[1:])
     set_language(options.language)
     os.chdir(options.cwd)
     store = cache_for(options)
@@ -506,9 +526,10 @@ def run(
     if jobs <= 1 or len(files) < 2:
         store = cache_for(options)
         out: list[Outcome] = []
-        for path, display in files:
-            out.append(score_file(path, display, options, store))
-            tick(1)
+        with _fewer_collections():
+            for path, display in files:
+                out.append(score_file(path, display, options, store))
+                tick(1)
         return out
     tasks = [(i, str(p), d) for i, (p, d) in enumerate(files)]
     results: dict[int, Outcome] = {}
@@ -755,18 +776,17 @@ def _group(rules: LoadedRules, year: int, units: list[UnitSummary]) -> Group:
     if counts.get(None):
         distribution.append(("-", _("no category"), counts[None]))
 
-    def stat(j: int, sid: str, name: str, depth: int, values: list[Ratio | None]) -> Stat:
+    def stat(sid: str, name: str, depth: int, values: list[Ratio | None]) -> Stat:
         known = [v for v in values if v is not None]
         mean, low, high = _stats(known)
         return Stat(sid, name, depth, len(known), mean, low, high)
 
     components = tuple(
-        stat(j, cid, name, depth, [u.components[j] for u in units])
+        stat(cid, name, depth, [u.components[j] for u in units])
         for j, (cid, name, depth) in enumerate(shape.components)
     )
     areas = tuple(
-        stat(j, aid, name, 0, [u.areas[j] for u in units])
-        for j, (aid, name) in enumerate(shape.areas)
+        stat(aid, name, 0, [u.areas[j] for u in units]) for j, (aid, name) in enumerate(shape.areas)
     )
     known = sorted((a for a in areas if a.mean is not None), key=lambda a: (a.mean, a.id))
     weak = tuple(WeakArea(a, sum(1 for u in units if a.id in u.weak)) for a in known[:WEAK_LIMIT])
