@@ -57,6 +57,7 @@ class _Loader(_Base):  # type: ignore[misc]
         super().__init__(stream)
         self.found: list[tuple[Node, str, str]] = []
         self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
+        self.may_alias = "&" in stream
 
     # --- speed (batch scoring reads thousands of files) --------------------------------
     # libyaml composes in C but calls back into Python for every scalar's tag and builds
@@ -95,45 +96,60 @@ class _Loader(_Base):  # type: ignore[misc]
             self.recursive_objects: dict[Node, None] = {}
             self.seen = set()
 
-    def _build(self, node: Node) -> Any:
+    def _build(self, root: Node) -> Any:
         """Plain data straight from the node tree; aliases, merges and bad keys refused."""
-        if id(node) in self.seen:
-            # An alias: refused, since expanding shared nodes is how YAML bombs work.
-            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
-        self.seen.add(id(node))
-        kind = node.__class__
-        tag = node.tag
-        if kind is ScalarNode:
-            if tag == _STR:
-                return node.value
-            if tag in _PLAIN_SCALARS:
-                return self.yaml_constructors[tag](self, node)
-        elif kind is MappingNode and tag == _MAP:
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    raise _Refused(key_node, "yaml_merge", _("merge keys (<<) are not allowed"))
-                key = self._build(key_node)
-                if isinstance(key, list | dict):
-                    raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
-                if key in mapping:
-                    self.found.append(
-                        (key_node, "duplicate_key", _("duplicate key '{key}'").format(key=key))
-                    )
-                mapping[key] = self._build(value_node)
-            return mapping
-        elif kind is SequenceNode and tag == _SEQ:
-            return [self._build(item) for item in node.value]
-        self.seen.discard(id(node))  # the generic path below records it itself
-        return self.construct_object(node, deep=True)
+        seen = self.seen
+        # Anchors start with '&': without one in the text no alias can exist (an alias to
+        # an unknown anchor is a syntax error), so the per-node alias check is skipped.
+        check = self.may_alias
+        found = self.found
+        constructors = self.yaml_constructors
+        generic = self.construct_object
+
+        def build(node: Node) -> Any:
+            if check:
+                if id(node) in seen:
+                    # An alias: refused, since expanding shared nodes is how YAML bombs work.
+                    message = _("anchors and aliases (*name) are not allowed")
+                    raise _Refused(node, "yaml_alias", message)
+                seen.add(id(node))
+            kind = node.__class__
+            tag = node.tag
+            if kind is ScalarNode:
+                if tag == _STR:
+                    return node.value
+                if tag in _PLAIN_SCALARS:
+                    return constructors[tag](self, node)
+            elif kind is MappingNode and tag == _MAP:
+                mapping: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    if key_node.tag == _MERGE:
+                        message = _("merge keys (<<) are not allowed")
+                        raise _Refused(key_node, "yaml_merge", message)
+                    key = build(key_node)
+                    if key.__class__ is not str and isinstance(key, list | dict):
+                        raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
+                    if key in mapping:
+                        message = _("duplicate key '{key}'").format(key=key)
+                        found.append((key_node, "duplicate_key", message))
+                    mapping[key] = build(value_node)
+                return mapping
+            elif kind is SequenceNode and tag == _SEQ:
+                return [build(item) for item in node.value]
+            seen.discard(id(node))  # the generic path below records it itself
+            return generic(node, deep=True)
+
+        return build(root)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             # An alias: refused, since expanding shared nodes is how YAML bombs work.
             raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
-        if id(node) in self.seen:
-            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
-        self.seen.add(id(node))
+        if self.may_alias:
+            if id(node) in self.seen:
+                message = _("anchors and aliases (*name) are not allowed")
+                raise _Refused(node, "yaml_alias", message)
+            self.seen.add(id(node))
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
