@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -145,16 +144,6 @@ def score(
     sys.stdout.write(renderer[fmt](result))
 
 
-class BatchFormat(StrEnum):
-    """Output formats of `pmprb batch`."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    xlsx = "xlsx"
-
-
 @app.command()
 @handle_problems
 def batch(
@@ -202,6 +191,7 @@ def batch(
     """
     from . import batch as core
     from .i18n import resolve_language
+    from .report import BatchFormat
 
     try:
         fmt = BatchFormat(format)
@@ -248,8 +238,9 @@ def batch(
         raise typer.Exit(Exit.INVALID)
 
 
-def _emit_batch(result: Any, fmt: BatchFormat, detail: bool, output: Path | None) -> None:
+def _emit_batch(result: Any, fmt: Any, detail: bool, output: Path | None) -> None:
     """Render the rekap and write it to the output file or stdout."""
+    from .report import BatchFormat
     from .report import batch as view
 
     note = view.mixed_note(result)

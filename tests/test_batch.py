@@ -21,6 +21,7 @@ import pmprb.batch as core
 from pmprb.assessment import load_assessment
 from pmprb.cli import app
 from pmprb.engine import score
+from pmprb.report import BatchFormat
 from pmprb.rules import load_rules
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write
@@ -290,6 +291,16 @@ def test_xlsx_reads_back(runner: CliRunner, tmp_path: Path) -> None:
     notes = [c.value for c in detail["M"] if c.value and "cmd" in str(c.value)]
     assert notes == ["'+cmd|calc"]
     assert wb["profile"].max_row > 10
+
+
+@pytest.mark.parametrize("fmt", list(BatchFormat))
+def test_every_format_is_handled(runner: CliRunner, tmp_path: Path, fmt: BatchFormat) -> None:
+    target = tmp_path / f"rekap.{fmt.value}"
+    result = run(runner, str(EXAMPLES), "--format", fmt.value, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    data = target.read_bytes()
+    assert b"Sukamaju" in data or fmt is BatchFormat.xlsx
+    assert len(data) > 500
 
 
 def test_output_file_and_usage_errors(runner: CliRunner, tmp_path: Path) -> None:

@@ -12,3 +12,13 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+
+
+class BatchFormat(StrEnum):
+    """Output formats of `pmprb batch`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
