@@ -35,7 +35,7 @@ from .loader import (
     shorten,
     suggest,
 )
-from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
+from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef, load_rules
 
 
 def _scalar(value: Any) -> str | int | Decimal:
@@ -141,6 +141,33 @@ def _show_number(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
+# Per-scale look-up tables, built once per scale object: rule sets are loaded once and
+# cached, and a batch checks hundreds of thousands of answers against the same few scales,
+# where re-folding every label and converting every Decimal to a Fraction adds up.
+# Keyed by id(); the scale is kept in the entry so its id cannot be reused.
+_TABLES: dict[int, tuple[Any, Any]] = {}
+
+
+def _choices(scale: ChoiceScale) -> dict[str, tuple[str, Fraction]]:
+    """Folded option label -> (label, exact value); the first label wins, as in lookup()."""
+    entry = _TABLES.get(id(scale))
+    if entry is None or entry[0] is not scale:
+        table: dict[str, tuple[str, Fraction]] = {}
+        for label, value in scale.options.items():
+            table.setdefault(label.casefold(), (label, _fraction(value)))
+        entry = _TABLES[id(scale)] = (scale, table)
+    return entry[1]
+
+
+def _range(scale: NumberScale) -> tuple[Fraction, Fraction]:
+    """A number scale's exact minimum and span."""
+    entry = _TABLES.get(id(scale))
+    if entry is None or entry[0] is not scale:
+        lo = _fraction(scale.min)
+        entry = _TABLES[id(scale)] = (scale, (lo, _fraction(scale.max) - lo))
+    return entry[1]
+
+
 def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, list[Pending]]:
     """Map one raw answer onto its scale's value, or say why it cannot be."""
     loc = ("answers", qid)
@@ -153,8 +180,9 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
     if long is not None and long.counts is not None:
         return _from_counts(qid, ref, long)
     if isinstance(scale, ChoiceScale):
-        label = scale.lookup(value) if isinstance(value, str) else None
-        if label is None:
+        # same as scale.lookup(value), from the precomputed table
+        hit = _choices(scale).get(value.strip().casefold()) if isinstance(value, str) else None
+        if hit is None:
             return None, [
                 Pending(
                     vloc,
@@ -164,7 +192,7 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                     ),
                 )
             ]
-        return Given(label, _fraction(scale.options[label]), evidence, note), []
+        return Given(hit[0], hit[1], evidence, note), []
     if isinstance(value, str):
         return None, [
             Pending(
@@ -186,7 +214,8 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                 ),
             )
         ]
-    frac = (_fraction(value) - _fraction(scale.min)) / (_fraction(scale.max) - _fraction(scale.min))
+    lo, span = _range(scale)
+    frac = (_fraction(value) - lo) / span
     return Given(_show_number(value), frac, evidence, note), []
 
 

@@ -6,8 +6,11 @@ that `pmprb --help` starts fast.
 
 from __future__ import annotations
 
+import io
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -144,6 +147,184 @@ def score(
         Format.markdown: text.to_markdown,
     }
     sys.stdout.write(renderer[fmt](result))
+
+
+@app.command()
+@handle_problems
+def batch(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Answer files, or folders searched recursively for *.yaml and *.yml.",
+            show_default=False,
+        ),
+    ],
+    rules: RulesOption = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes (0: one per CPU for large batches)."
+        ),
+    ] = 0,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv, markdown or xlsx.")
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (whole or not at all).", show_default=False
+        ),
+    ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="csv/json: one row per unit and question.")
+    ] = False,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            help="Cache folder: files unchanged since a run with the same rule set are "
+            "not scored again.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Score many answer files: the ranking, categories, profile and weak areas (rekap).
+
+    One bad file never stops the batch: its problems are listed and the rest are scored.
+    Exit codes: 0 ok; 1 some file is invalid or duplicated; 2 the tool could not run
+    (bad usage, missing path, unknown rule set, or pmprb failed on a file).
+    """
+    from . import batch as core
+    from .i18n import resolve_language
+    from .report import BatchFormat
+
+    try:
+        fmt = BatchFormat(format)
+    except ValueError:
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(
+                fmt=format, all=", ".join(f.value for f in BatchFormat)
+            )
+        )
+    if fmt is BatchFormat.xlsx and output is None and sys.stdout.isatty():
+        _bad_usage(_("xlsx is binary: give --output FILE or redirect the output"))
+    if rules is not None:
+        from .rules import load_rules
+
+        load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
+    files, missing = core.discover(paths)
+    if missing:
+        print_problems(missing)
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if not files:
+        _bad_usage(_("no answer files (*.yaml, *.yml) found"))
+    options = core.Options(
+        rules=rules,
+        detail=detail or fmt is BatchFormat.xlsx,
+        cache_dir=str(cache) if cache is not None else None,
+        language=resolve_language(),
+    )
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
+    with _progress(len(files)) as tick:
+        outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
+    result = core.aggregate(outcomes, len(files))
+    if result.problems:
+        print_problems(list(result.problems))
+    _emit_batch(result, fmt, detail, output)
+    from .errors import has_errors
+
+    if result.internal:
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if has_errors(list(result.problems)):
+        raise typer.Exit(Exit.INVALID)
+
+
+def _emit_batch(result: Any, fmt: Any, detail: bool, output: Path | None) -> None:
+    """Render the rekap and write it to the output file or stdout."""
+    from .report import BatchFormat
+    from .report import batch as view
+
+    note = view.mixed_note(result)
+    if note and (fmt is not BatchFormat.table or output is not None):
+        # the table says it itself; machine formats and files get it on stderr
+        _stderr().print(note, style="yellow", markup=False)
+    payload: str | bytes
+    if fmt is BatchFormat.xlsx:
+        from .report import xlsx
+
+        if xlsx.detail_size(result) > xlsx.MAX_ROWS:
+            _bad_usage(
+                _(
+                    "the detail needs {n} rows, more than Excel holds; use --format csv --detail"
+                ).format(n=xlsx.detail_size(result))
+            )
+        payload = xlsx.to_xlsx(result)
+    elif fmt is BatchFormat.table:
+        from rich.console import Console
+
+        if output is None:
+            Console(highlight=False).print(view.render(result))
+            return
+        console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
+        console.print(view.render(result))
+        payload = console.file.getvalue()  # type: ignore[attr-defined]
+    elif fmt is BatchFormat.json:
+        payload = view.to_json(result, detail)
+    elif fmt is BatchFormat.csv:
+        payload = view.to_csv(result, detail)
+    else:
+        payload = view.to_markdown(result)
+    if output is None:
+        if isinstance(payload, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(payload)
+        return
+    from .files import write_atomic
+
+    try:
+        write_atomic(output, payload)
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+    err = _stderr()
+    if not err.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    # manual refreshes only: no refresh thread alive while worker processes are forked
+    bar = Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        auto_refresh=False,
+        transient=True,
+    )
+    task = bar.add_task(_("Scoring"), total=total)
+    last = [0.0]
+
+    def tick(n: int) -> None:
+        bar.advance(task, n)
+        now = time.monotonic()
+        if now - last[0] > 0.1:
+            last[0] = now
+            bar.refresh()
+
+    with bar:
+        yield tick
 
 
 def _bad_usage(message: str) -> Any:

@@ -55,11 +55,100 @@ class _Loader(_Base):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.found: list[tuple[Node, str, str]] = []
+        self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
+        self.may_alias = "&" in stream
+
+    # --- speed (batch scoring reads thousands of files) --------------------------------
+    # libyaml composes in C but calls back into Python for every scalar's tag and builds
+    # every object through PyYAML's generic, generator-based constructor. Plain data (the
+    # only thing answer files and rule sets hold) takes the direct path below instead,
+    # with the same checks; anything else (explicit tags, sets...) falls back to PyYAML's
+    # generic path, so its behaviour and errors are unchanged.
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # This loader has no path resolvers (checked below the class), so a node's tag
+        # depends on its kind and, for a plain scalar, on its text only; keys, option
+        # labels and numbers repeat across files: remember them.
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted, or the non-specific tag "!": always a string
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[value] = tag
+            return tag
+        return _MAP if kind is MappingNode else _SEQ
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track (libyaml calls this for every node)."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track."""
+
+    def construct_document(self, node: Node) -> Any:
+        try:
+            return self._build(node)
+        finally:
+            self.constructed_objects: dict[Node, Any] = {}
+            self.recursive_objects: dict[Node, None] = {}
+            self.seen = set()
+
+    def _build(self, root: Node) -> Any:
+        """Plain data straight from the node tree; aliases, merges and bad keys refused."""
+        seen = self.seen
+        # Anchors start with '&': without one in the text no alias can exist (an alias to
+        # an unknown anchor is a syntax error), so the per-node alias check is skipped.
+        check = self.may_alias
+        found = self.found
+        constructors = self.yaml_constructors
+        generic = self.construct_object
+
+        def build(node: Node) -> Any:
+            if check:
+                if id(node) in seen:
+                    # An alias: refused, since expanding shared nodes is how YAML bombs work.
+                    message = _("anchors and aliases (*name) are not allowed")
+                    raise _Refused(node, "yaml_alias", message)
+                seen.add(id(node))
+            kind = node.__class__
+            tag = node.tag
+            if kind is ScalarNode:
+                if tag == _STR:
+                    return node.value
+                if tag in _PLAIN_SCALARS:
+                    return constructors[tag](self, node)
+            elif kind is MappingNode and tag == _MAP:
+                mapping: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    if key_node.tag == _MERGE:
+                        message = _("merge keys (<<) are not allowed")
+                        raise _Refused(key_node, "yaml_merge", message)
+                    key = build(key_node)
+                    if key.__class__ is not str and isinstance(key, list | dict):
+                        raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
+                    if key in mapping:
+                        message = _("duplicate key '{key}'").format(key=key)
+                        found.append((key_node, "duplicate_key", message))
+                    mapping[key] = build(value_node)
+                return mapping
+            elif kind is SequenceNode and tag == _SEQ:
+                return [build(item) for item in node.value]
+            seen.discard(id(node))  # the generic path below records it itself
+            return generic(node, deep=True)
+
+        return build(root)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             # An alias: refused, since expanding shared nodes is how YAML bombs work.
             raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
+        if self.may_alias:
+            if id(node) in self.seen:
+                message = _("anchors and aliases (*name) are not allowed")
+                raise _Refused(node, "yaml_alias", message)
+            self.seen.add(id(node))
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
@@ -103,6 +192,17 @@ _CORE_TAGS = frozenset(
 _Loader.yaml_constructors = {
     tag: fn for tag, fn in _Loader.yaml_constructors.items() if tag in _CORE_TAGS or tag is None
 }
+
+
+assert not _Loader.yaml_path_resolvers  # _Loader.resolve relies on it
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> its implicit tag (see _Loader.resolve)
+_RESOLVED_MAX = 50_000
 
 
 class _Refused(Exception):

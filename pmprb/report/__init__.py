@@ -22,3 +22,13 @@ class ValidateFormat(StrEnum):
     github = "github"
     json = "json"
     junit = "junit"
+
+
+class BatchFormat(StrEnum):
+    """Output formats of `pmprb batch`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"

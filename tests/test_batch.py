@@ -1,0 +1,498 @@
+"""`pmprb batch`: the rekap, bad and duplicated files, mixed groups, exports, jobs, cache."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import pmprb.batch as core
+from pmprb.assessment import load_assessment
+from pmprb.cli import app
+from pmprb.engine import score
+from pmprb.report import BatchFormat
+from pmprb.rules import load_rules
+
+from .conftest import MINI, MINI_ANSWERS, ROOT, write
+
+CITY = ROOT / "assessments" / "kota-sukamaju-2021"
+EXAMPLES = ROOT / "assessments"
+
+
+def city(tmp_path: Path) -> Path:
+    """A copy of the example city to break in tests."""
+    folder = tmp_path / "city"
+    shutil.copytree(CITY, folder)
+    return folder
+
+
+def run(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(app, ["batch", *args])
+
+
+def as_json(runner: CliRunner, *args: str) -> dict[str, Any]:
+    result = run(runner, *args, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_example_city_rekap(runner: CliRunner) -> None:
+    result = run(runner, str(CITY))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for heading in ("Ranking", "Distribution", "Profile: components", "Profile: areas"):
+        assert heading in out
+    assert "City-wide weak areas" in out
+    assert "6 of 6 files scored." in out
+    assert result.stderr == ""  # not a terminal: no progress bar, and no problem to list
+    # the ranking holds each unit's own `pmprb score` index, best first
+    data = as_json(runner, str(CITY))
+    (group,) = data["groups"]
+    expected = {}
+    for path in sorted(CITY.glob("*.yaml")):
+        res = score(load_assessment(path))
+        expected[res.assessment.unit.code] = float(res.index)
+    ranking = group["ranking"]
+    assert {r["unit"]["code"]: r["index"] for r in ranking} == expected
+    indices = [r["index"] for r in ranking]
+    assert indices == sorted(indices, reverse=True)
+    assert [r["rank"] for r in ranking] == list(range(1, 7))
+    assert sum(d["units"] for d in group["distribution"]) == 6
+
+
+def test_profile_and_weak_areas_are_exact_means(runner: CliRunner) -> None:
+    results = [score(load_assessment(p)) for p in sorted(CITY.glob("*.yaml"))]
+    (group,) = as_json(runner, str(CITY))["groups"]
+    shares = {a.id: [] for a in results[0].areas}  # type: dict[str, list[Fraction]]
+    for res in results:
+        for ar in res.areas:
+            shares[ar.id].append(ar.share)
+    means = {aid: sum(v, Fraction(0)) / len(v) for aid, v in shares.items()}
+    for area in group["profile"]["areas"]:
+        exact = means[area["id"]]
+        assert (
+            area["mean"] == float(round(exact * 10_000) / 10_000)
+            or abs(area["mean"] - float(exact)) <= 0.00005
+        )
+        assert area["min"] == pytest.approx(float(min(shares[area["id"]])), abs=0.00005)
+        assert area["max"] == pytest.approx(float(max(shares[area["id"]])), abs=0.00005)
+    lowest = sorted(means, key=lambda a: (means[a], a))[:3]
+    assert [w["id"] for w in group["weak_areas"]] == lowest
+    for w in group["weak_areas"]:
+        assert w["weak_units"] == sum(1 for r in group["ranking"] if w["id"] in r["weak_areas"])
+
+
+def test_whole_examples_folder_keeps_years_apart(runner: CliRunner) -> None:
+    result = run(runner, str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    assert "span 4 rule sets or years" in result.stdout
+    data = as_json(runner, str(EXAMPLES))
+    assert [(g["rules"]["id"], g["year"], g["units"]) for g in data["groups"]] == [
+        ("permenpanrb-14-2014", 2019, 1),
+        ("permenpanrb-26-2020", 2020, 1),
+        ("permenpanrb-26-2020", 2021, 6),
+        ("zona-integritas-2022", 2023, 1),
+    ]
+    batam = data["groups"][1]["ranking"][0]
+    assert (batam["index"], batam["category"], batam["published"]) == (52.33, "CC", True)
+    assert batam["weakest_area"] is None  # published component points only: no area known
+    json_run = run(runner, str(EXAMPLES), "--format", "json")
+    assert "span 4 rule sets or years" in json_run.stderr
+
+
+def test_a_broken_file_never_stops_the_batch(runner: CliRunner, tmp_path: Path) -> None:
+    folder = city(tmp_path)
+    write(folder, "rules: permenpanrb-26-2020\nyear: [2021\n", "rusak.yaml")
+    text = (CITY / "bappeda.yaml").read_text(encoding="utf-8")
+    bad = text.replace('code: "5.01.01"', 'code: "5.01.99"').replace(
+        "mp.tim_rb.a: ", "mp.tim_rb.a: Z  # ", 1
+    )
+    write(folder, bad, "salah.yaml")
+    result = run(runner, str(folder))
+    assert result.exit_code == 1
+    assert "6 of 8 files scored." in result.stdout
+    assert "Not scored" in result.stdout
+    assert f"{folder / 'rusak.yaml'}:3:1: [error] yaml_syntax" in result.stderr
+    assert "[error] yaml_syntax" in result.stderr
+    line = bad.splitlines().index(
+        next(ln for ln in bad.splitlines() if ln.startswith("  mp.tim_rb.a:"))
+    )
+    assert f"{folder / 'salah.yaml'}:{line + 1}:16: [error] bad_option" in result.stderr
+    data = as_json(runner, str(folder))
+    assert [f["file"] for f in data["not_scored"]] == [
+        str(folder / "rusak.yaml"),
+        str(folder / "salah.yaml"),
+    ]
+    assert data["groups"][0]["units"] == 6
+
+
+def test_duplicate_units_are_reported_on_both_files(runner: CliRunner, tmp_path: Path) -> None:
+    folder = city(tmp_path)
+    shutil.copy(folder / "bappeda.yaml", folder / "bappeda-revisi.yaml")
+    result = run(runner, str(folder))
+    assert result.exit_code == 1
+    text = (folder / "bappeda.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, ln in enumerate(text, 1) if ln.strip().startswith("code:"))
+    for name in ("bappeda.yaml", "bappeda-revisi.yaml"):
+        assert f"{folder / name}:{line}:9: [error] duplicate_unit" in result.stderr
+    data = as_json(runner, str(folder))
+    assert data["groups"][0]["units"] == 5
+    assert all(r["unit"]["code"] != "5.01.01" for r in data["groups"][0]["ranking"])
+    assert len(data["not_scored"]) == 2
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A bundled catalogue of two rule sets: the default and `mini` (answer files name ids)."""
+    import pmprb.rules
+
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    shutil.copy(pmprb.rules.bundled_dir() / "permenpanrb-26-2020.yaml", folder)
+    shutil.copy(MINI, folder / "mini.yaml")
+    monkeypatch.setattr(pmprb.rules, "bundled_dir", lambda: folder)
+    load_rules.cache_clear()
+    yield folder
+    load_rules.cache_clear()
+
+
+def test_mixed_rule_sets_get_separate_rekaps(
+    runner: CliRunner, tmp_path: Path, catalogue: Path
+) -> None:
+    folder = city(tmp_path)
+    shutil.copy(MINI_ANSWERS, folder / "mini-unit.yaml")
+    data = as_json(runner, str(folder))
+    assert [(g["rules"]["id"], g["units"]) for g in data["groups"]] == [
+        ("mini", 1),
+        ("permenpanrb-26-2020", 6),
+    ]
+    assert data["groups"][0]["ranking"][0]["index"] == 40.09
+    # --rules forces one rule set: files of another are problems, not merged
+    forced = run(runner, str(folder), "--rules", "permenpanrb-26-2020", "-f", "json")
+    assert forced.exit_code == 1
+    assert "rules_mismatch" in forced.stderr
+    assert [g["units"] for g in json.loads(forced.stdout)["groups"]] == [6]
+
+
+def generated(tmp_path: Path, n: int) -> Path:
+    from benchmarks.generate import generate
+
+    folder = tmp_path / "gen"
+    generate(folder, n, seed=7)
+    return folder
+
+
+def test_jobs_do_not_change_the_output(runner: CliRunner, tmp_path: Path) -> None:
+    folder = generated(tmp_path, 24)
+    shutil.copy(folder / "unit-00003.yaml", folder / "unit-00003-copy.yaml")
+    write(folder, "rules: permenpanrb-26-2020\nyear: 2021\nunit: {}\n", "broken.yaml")
+    outputs = {}
+    for jobs in ("1", "2"):
+        for fmt in ("json", "csv", "table"):
+            result = run(runner, str(folder), "--jobs", jobs, "--format", fmt)
+            assert result.exit_code == 1, result.output
+            outputs[jobs, fmt] = (result.stdout, result.stderr)
+    for fmt in ("json", "csv", "table"):
+        assert outputs["1", fmt] == outputs["2", fmt]
+    data = json.loads(outputs["2", "json"][0])
+    assert data["files"] == 26
+    assert data["scored"] == 23
+
+
+def test_csv_exports(runner: CliRunner) -> None:
+    result = run(runner, str(CITY), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6
+    assert list(rows[0])[:6] == ["rules", "rules_version", "year", "rank", "file", "unit_code"]
+    assert "area.dk" in rows[0]
+    assert "component.pemenuhan" in rows[0]
+    detail = run(runner, str(CITY), "--format", "csv", "--detail")
+    long = list(csv.DictReader(io.StringIO(detail.stdout)))
+    questions = len(load_rules("permenpanrb-26-2020").questions)
+    assert len(long) == 6 * questions
+    assert {r["unit_code"] for r in long} == {r["unit_code"] for r in rows}
+    with_evidence = [r for r in long if r["evidence"]]
+    assert with_evidence
+
+
+def formula_city(tmp_path: Path) -> Path:
+    folder = city(tmp_path)
+    path = folder / "bappeda.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "name: Badan Perencanaan Pembangunan Daerah", 'name: "=HYPERLINK(\\"http://x\\")"'
+    )
+    text = text.replace("mp.tim_rb.a: ", "mp.tim_rb.a: {note: '+cmd|calc', answer: ", 1)
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("  mp.tim_rb.a:"))
+    lines[i] = lines[i] + "}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_formula_like_text_is_neutralised(runner: CliRunner, tmp_path: Path) -> None:
+    folder = formula_city(tmp_path)
+    result = run(runner, str(folder), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    names = [r["unit_name"] for r in csv.DictReader(io.StringIO(result.stdout))]
+    assert '\'=HYPERLINK("http://x")' in names
+    assert not any(n.startswith("=") for n in names)
+    detail = run(runner, str(folder), "--format", "csv", "--detail")
+    notes = [r["note"] for r in csv.DictReader(io.StringIO(detail.stdout))]
+    assert "'+cmd|calc" in notes
+
+
+def test_xlsx_reads_back(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    folder = formula_city(tmp_path)
+    target = tmp_path / "rekap.xlsx"
+    result = run(runner, str(folder), "--format", "xlsx", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    data = as_json(runner, str(folder))
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["rekap", "areas", "profile", "detail"]
+    rekap = wb["rekap"]
+    header = [c.value for c in rekap[1]]
+    assert header[:4] == ["Rule set", "Version", "Year", "Rank"]
+    assert "Pemenuhan" in header
+    rows = list(rekap.iter_rows(min_row=2, values_only=True))
+    ranking = data["groups"][0]["ranking"]
+    assert [r[header.index("Index")] for r in rows] == [u["index"] for u in ranking]
+    assert [r[header.index("Code")] for r in rows] == [u["unit"]["code"] for u in ranking]
+    assert rekap.cell(2, header.index("Index") + 1).number_format == "0.00"
+    assert rekap.cell(2, header.index("Pemenuhan") + 1).number_format == "0.0%"
+    # formula-like text stays text
+    name_col = header.index("Unit") + 1
+    cells = [rekap.cell(r, name_col) for r in range(2, rekap.max_row + 1)]
+    evil = [c for c in cells if "HYPERLINK" in str(c.value)]
+    assert len(evil) == 1
+    assert evil[0].data_type == "s"
+    assert str(evil[0].value).startswith("'=")
+    areas = wb["areas"]
+    area_header = [c.value for c in areas[1]]
+    assert "Deregulasi Kebijakan" in area_header
+    first = next(areas.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert first[area_header.index("Deregulasi Kebijakan")] == ranking[0]["areas"]["dk"]
+    detail = wb["detail"]
+    questions = len(load_rules("permenpanrb-26-2020").questions)
+    assert detail.max_row == 1 + 6 * questions
+    notes = [c.value for c in detail["M"] if c.value and "cmd" in str(c.value)]
+    assert notes == ["'+cmd|calc"]
+    assert wb["profile"].max_row > 10
+
+
+@pytest.mark.parametrize("fmt", list(BatchFormat))
+def test_every_format_is_handled(runner: CliRunner, tmp_path: Path, fmt: BatchFormat) -> None:
+    target = tmp_path / f"rekap.{fmt.value}"
+    result = run(runner, str(EXAMPLES), "--format", fmt.value, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    data = target.read_bytes()
+    assert b"Sukamaju" in data or fmt is BatchFormat.xlsx
+    assert len(data) > 500
+
+
+def test_output_file_and_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "rekap.json"
+    written = run(runner, str(CITY), "--format", "json", "--output", str(target))
+    assert written.exit_code == 0
+    assert written.stdout == ""
+    assert target.read_text(encoding="utf-8") == run(runner, str(CITY), "-f", "json").stdout
+    assert run(runner, str(tmp_path / "nowhere")).exit_code == 2
+    (tmp_path / "empty").mkdir()
+    assert run(runner, str(tmp_path / "empty")).exit_code == 2
+    assert run(runner, str(CITY), "--format", "pdf").exit_code == 2
+    assert run(runner, str(CITY), "--rules", "no-such-rules").exit_code == 2
+
+
+def test_discovery_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    for name in ("b/z.yaml", "a.yml", "b/a.yaml", ".git/x.yaml", "b/.hidden.yaml", "c.txt"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x: 1\n", encoding="utf-8")
+    files, problems = core.discover([tmp_path, tmp_path / "a.yml"])
+    assert [Path(d).relative_to(tmp_path).as_posix() for _p, d in files] == [
+        "a.yml",
+        "b/a.yaml",
+        "b/z.yaml",
+    ]
+    assert problems == []
+
+
+# --- failures inside workers -------------------------------------------------------------
+
+
+def test_an_exception_on_one_file_becomes_its_problem(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = generated(tmp_path, 6)
+    real = score
+
+    def flaky(assessment: Any) -> Any:
+        if assessment.path.endswith("unit-00002.yaml"):
+            raise ZeroDivisionError("boom")
+        return real(assessment)
+
+    monkeypatch.setattr(core, "score", flaky)
+    for jobs in ("1", "2"):
+        result = run(runner, str(folder), "--jobs", jobs, "-f", "json")
+        assert result.exit_code == 2
+        assert "unit-00002.yaml: [error] internal_error" in result.stderr
+        assert "ZeroDivisionError: boom" in result.stderr
+        assert json.loads(result.stdout)["scored"] == 5
+
+
+def test_a_crashed_worker_costs_only_its_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = generated(tmp_path, 12)
+    real = core.score_file
+
+    def crashing(path: Path, display: str, options: Any, store: Any) -> Any:
+        if display.endswith("unit-00005.yaml"):
+            os._exit(9)  # a worker killed mid-file: no exception, no result
+        return real(path, display, options, store)
+
+    monkeypatch.setattr(core, "score_file", crashing)
+    result = run(runner, str(folder), "--jobs", "2", "-f", "json")
+    assert result.exit_code == 2
+    assert "unit-00005.yaml: [error] worker_crash" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["scored"] == 11
+    assert [f["file"] for f in data["not_scored"]] == [str(folder / "unit-00005.yaml")]
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+class Counter:
+    """Counts real scorings (not cache hits) in this process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        real = score
+
+        def counted(assessment: Any) -> Any:
+            self.calls += 1
+            return real(assessment)
+
+        monkeypatch.setattr(core, "score", counted)
+
+
+def cached_run(runner: CliRunner, folder: Path, cache: Path, *extra: str) -> Any:
+    load_rules.cache_clear()  # each CLI run is a new process in real life
+    return run(runner, str(folder), "--cache", str(cache), "-f", "json", *extra)
+
+
+def test_cache_hit_and_miss(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = city(tmp_path)
+    store = tmp_path / "cache"
+    counter = Counter(monkeypatch)
+    first = cached_run(runner, folder, store)
+    assert first.exit_code == 0
+    assert counter.calls == 6
+    assert len(list(store.rglob("*.json"))) == 6
+    again = cached_run(runner, folder, store)
+    assert counter.calls == 6  # nothing scored again
+    assert again.stdout == first.stdout
+    # a changed file is scored again, and only that one
+    path = folder / "dinkes.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# revised\n", encoding="utf-8")
+    cached_run(runner, folder, store)
+    assert counter.calls == 7
+    # other options (detail rows, another language) never share entries
+    cached_run(runner, folder, store, "--detail")
+    assert counter.calls == 13
+
+
+def test_cache_rescores_when_the_rule_set_changes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue: Path
+) -> None:
+    rules = catalogue / "mini.yaml"
+    folder = tmp_path / "units"
+    folder.mkdir()
+    text = MINI_ANSWERS.read_text(encoding="utf-8")
+    write(folder, text, "a.yaml")
+    write(folder, text.replace('code: "9.99"', 'code: "9.98"'), "b.yaml")
+    store = tmp_path / "cache"
+    counter = Counter(monkeypatch)
+    before = json.loads(cached_run(runner, folder, store).stdout)
+    cached_run(runner, folder, store)
+    assert counter.calls == 2
+    rules.write_text(rules.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    after = json.loads(cached_run(runner, folder, store).stdout)
+    assert counter.calls == 4
+    assert after["groups"][0]["rules"]["sha256"] != before["groups"][0]["rules"]["sha256"]
+
+
+def test_corrupt_or_foreign_cache_entries_are_never_trusted(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = city(tmp_path)
+    store = tmp_path / "cache"
+    counter = Counter(monkeypatch)
+    clean = cached_run(runner, folder, store).stdout
+    entries = sorted(store.rglob("*.json"))
+    assert len(entries) == 6
+    good = json.loads(entries[0].read_text(encoding="utf-8"))
+    # 0: truncated; 1: not JSON; 2: another format; 3: a key that is not its own;
+    # 4: a tampered, impossible share; 5: a tampered index
+    entries[0].write_bytes(entries[0].read_bytes()[:50])
+    entries[1].write_bytes(b"\x00\xff garbage")
+    entries[2].write_text(json.dumps({**good, "format": "other/1"}), encoding="utf-8")
+    other = json.loads(entries[3].read_text(encoding="utf-8"))
+    entries[3].write_text(json.dumps({**other, "key": good["key"]}), encoding="utf-8")
+    tampered = json.loads(entries[4].read_text(encoding="utf-8"))
+    tampered["summary"]["areas"][0] = [5, 3]
+    entries[4].write_text(json.dumps(tampered), encoding="utf-8")
+    tampered = json.loads(entries[5].read_text(encoding="utf-8"))
+    tampered["summary"]["index"] = "=1+1"
+    entries[5].write_text(json.dumps(tampered), encoding="utf-8")
+    again = cached_run(runner, folder, store)
+    assert again.exit_code == 0
+    assert again.stdout == clean
+    assert counter.calls == 12  # every entry refused, every file scored again
+    # the entries were rewritten and are trusted again
+    cached_run(runner, folder, store)
+    assert counter.calls == 12
+
+
+def test_cache_entries_round_trip_exactly(tmp_path: Path) -> None:
+    options = core.Options(cache_dir=str(tmp_path), detail=True)
+    store = core.cache_for(options)
+    assert store is not None
+    path = CITY / "dinkes.yaml"
+    fresh = core.score_file(path, str(path), options, None)
+    assert isinstance(fresh, core.UnitSummary)
+    key = store.key(path.read_text(encoding="utf-8"))
+    store.put(key, fresh)
+    assert store.get(key, str(path)) == fresh
+
+
+# --- exact statistics ------------------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.fractions(min_value=0, max_value=1, max_denominator=10_000), min_size=1, max_size=40
+    )
+)
+def test_stats_are_exact(values: list[Fraction]) -> None:
+    mean, low, high = core._stats([(v.numerator, v.denominator) for v in values])
+    assert mean == sum(values, Fraction(0)) / len(values)
+    assert (low, high) == (min(values), max(values))
