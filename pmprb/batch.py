@@ -33,7 +33,7 @@ from . import __version__
 from .assessment import validate_assessment
 from .engine import Result, round_half_up, score, weak_areas
 from .errors import Problem, ProblemsError
-from .files import write_atomic
+from .files import answer_files, write_atomic
 from .i18n import _, set_language
 from .loader import Pending, locate, parse, read_text
 from .rules import LoadedRules, load_rules
@@ -613,34 +613,16 @@ def _isolate(
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """The answer files under the given paths: *.yaml and *.yml, recursively, sorted.
-
-    Hidden files and folders (a leading dot) inside a directory are skipped; a file named
-    on the command line is always taken. A file reached twice is scored once.
-    """
+    """The answer files under the given paths (files.answer_files), and the given paths
+    that do not exist at all, as problems."""
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        real = path.resolve()
-        if real not in seen:
-            seen.add(real)
-            found.append((path, str(path)))
-
-    for given in paths:
-        if given.is_dir():
-            for folder, dirs, names in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                        add(Path(folder) / name)
-        elif given.exists():
-            add(given)
+    for path, shown in answer_files(paths):
+        if os.path.lexists(path):
+            found.append((path, shown))
         else:
-            problems.append(
-                Problem(str(given), None, None, "not_found", _("no such file or directory"))
-            )
+            message = _("no such file or directory")
+            problems.append(Problem(shown, None, None, "not_found", message))
     return found, problems
 
 

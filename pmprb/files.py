@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -36,3 +37,36 @@ def write_atomic(
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def answer_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Files as given, and *.yaml / *.yml under directories; each once, with its display path.
+
+    Walking a directory is sorted, skips hidden files and directories (.git, .github,
+    .pre-commit-config.yaml) and does not follow symbolic links to directories. A file named
+    on the command line is always taken, even if it does not exist or cannot be read: the
+    loader then reports it. Duplicates are found by real path, which never fails (a symlink
+    loop stays unresolved instead of raising).
+    """
+    out: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append((path, str(path)))
+
+    for given in paths:
+        if not given.is_dir():
+            add(given)
+            continue
+        for root, dirs, names in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                    add(Path(root) / name)
+    return out

@@ -7,7 +7,6 @@ dukung for answers above a scale's lowest option. No printing: the CLI renders t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -17,11 +16,11 @@ from typing import Any
 
 from .assessment import Assessment, Given, usable_answers, validate_assessment
 from .errors import Exit, Problem, ProblemsError, RulesError, has_errors
+from .files import answer_files
 from .i18n import _, ngettext
 from .loader import Pending, locate, parse_nodes, read_text
 from .rules import ChoiceScale, LoadedRules, Node, load_rules
 
-SUFFIXES = (".yaml", ".yml")
 # A file that could not be read at all: the tool could not run on it (exit 2).
 UNREADABLE = frozenset({"not_found", "unreadable"})
 # A problem about the rule set named, not the answers: completeness checks would only add noise.
@@ -120,33 +119,6 @@ def parse_threshold(text: str) -> Decimal:
     return value
 
 
-def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """Files as given, and *.yaml / *.yml under directories; each once, with its display path.
-
-    Walking a directory skips hidden files and directories (.git, .github, .gitlab-ci.yml,
-    .pre-commit-config.yaml) and does not follow symbolic links to directories.
-    """
-    out: list[tuple[Path, str]] = []
-    seen: set[str] = set()
-
-    def add(path: Path) -> None:
-        key = os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            out.append((path, str(path)))
-
-    for given in paths:
-        if not given.is_dir():
-            add(given)
-            continue
-        for root, dirs, names in os.walk(given):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                    add(Path(root) / name)
-    return out
-
-
 def validate_paths(paths: Sequence[Path], options: Options) -> Report:
     """Check every answer file under `paths`.
 
@@ -157,7 +129,7 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
         pinned = load_rules(options.rules)
         if options.fail_under_category is not None:
             _band_rank(pinned, options.fail_under_category)
-    files = find_files(paths)
+    files = answer_files(paths)
     if not files:
         shown = " ".join(str(p) for p in paths) or "."
         raise ProblemsError(

@@ -3,6 +3,7 @@ never a hang, never a memory spike."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -213,3 +214,21 @@ def test_validate_reports_every_hostile_file_and_goes_on(runner: CliRunner, tmp_
     assert f"{folder / 'fifo.yaml'}" in result.stdout
     assert f"{folder / 'loop.yaml'}" in result.stdout
     assert elapsed < 2.0 * (len(CASES) + 3)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_scores_the_good_file_and_lists_every_hostile_one(
+    runner: CliRunner, tmp_path: Path, jobs: str
+) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    args = ["batch", str(folder), "--rules", str(MINI), "--jobs", jobs, "-f", "json"]
+    result = runner.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (1, 2), result.output
+    data = json.loads(result.stdout)
+    scored = [r["unit"]["code"] for g in data["groups"] for r in g["ranking"]]
+    assert scored == ["1"]  # good.yaml, and only it
+    for name in CASES:
+        assert f"{folder / name}.yaml" in result.stderr, name
+    assert f"{folder / 'fifo.yaml'}" in result.stderr

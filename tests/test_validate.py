@@ -24,9 +24,10 @@ from pmprb.assessment import load_assessment
 from pmprb.cli import app
 from pmprb.engine import score
 from pmprb.errors import Problem
+from pmprb.files import answer_files
 from pmprb.report import ValidateFormat
 from pmprb.report.validation import RENDERERS, github_command, render, resolve, to_junit
-from pmprb.validate import FileReport, Options, Report, find_files, validate_paths
+from pmprb.validate import FileReport, Options, Report, validate_paths
 
 from .conftest import MINI, ROOT, write
 
@@ -162,7 +163,7 @@ def codes(report: Report, name: str) -> list[str]:
 
 
 def test_files_are_found_recursively_skipping_hidden_ones() -> None:
-    found = [shown for _path, shown in find_files([CASES, CASES / "good.yaml"])]
+    found = [shown for _path, shown in answer_files([CASES, CASES / "good.yaml"])]
     assert found == [
         "tests/data/validate/good.yaml",
         "tests/data/validate/published.yaml",
