@@ -221,33 +221,26 @@ def score(assessment: Assessment) -> Result:
             questions = node.questions or ()
             per_item = maximum / len(questions)
             built = []
-            # Speed (batch scoring): Fraction operators dominated this loop. The values are
-            # summed as integer numerators per denominator (answer values share a few
-            # denominators), and 0 and 1 skip the multiplication. Exact, same results.
-            numerators: dict[int, int] = {}
             for q in questions:
                 given = answers.get(q.id)
                 if not hidden:
                     counted[0] += 1
                     counted[1] += given is not None
                 value = given.value if given is not None else ZERO
-                if value:
-                    d = value.denominator
-                    numerators[d] = numerators.get(d, 0) + value.numerator
                 built.append(
                     ItemResult(
                         q.id,
                         q.text,
                         q.scale,
                         given,
-                        ZERO if not value else per_item if value == 1 else per_item * value,
+                        per_item * value,
                         per_item,
                         _is_provisional(q.provenance, prov),
                     )
                 )
             items = tuple(built)
-            # weight x mean of the question values (= the sum of the items' points)
-            points = per_item * sum((Fraction(n, d) for d, n in numerators.items()), ZERO)
+            # weight x mean of the question values
+            points = sum((i.points for i in items), ZERO)
         if is_published:
             points = published[node.id]
         return NodeResult(
