@@ -9,7 +9,6 @@ Written as text with the emitter of build_rules_26_2020.py, then re-read and val
 
 from __future__ import annotations
 
-import argparse
 import sys
 from decimal import Decimal
 from fractions import Fraction
@@ -34,6 +33,7 @@ from tools.build_rules_26_2020 import (
     NumericIndicator,
     Value,
     emit_mapping,
+    generator_args,
     numeric_indicator,
     parse_options,
     plain_data,
@@ -358,11 +358,7 @@ def check(text: str, rules: Mapping, rows: list[dict[str, str]], skipped: int) -
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or with --check, verify) the rule set file."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("domain", nargs="?", type=Path, default=DEFAULT_DOMAIN)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
-    args = parser.parse_args(argv)
+    args = generator_args(__doc__, DEFAULT_DOMAIN, DEFAULT_OUTPUT, argv)
 
     rows = read_tsv(args.domain / PEMENUHAN_TSV)
     rules, skipped = build_rules(rows)

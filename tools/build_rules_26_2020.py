@@ -1190,6 +1190,17 @@ def check(text: str, rules: Mapping) -> None:
             raise AssertionError(f"ha.{spec_area}: indicator weights do not sum to {weight}")
 
 
+def generator_args(
+    doc: str | None, domain: Path, output: Path, argv: list[str] | None
+) -> argparse.Namespace:
+    """The command line every rule set generator takes: [DOMAIN] [--output FILE] [--check]."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("domain", nargs="?", type=Path, default=domain)
+    parser.add_argument("--output", type=Path, default=output)
+    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
+    return parser.parse_args(argv)
+
+
 def write_or_check(output: Path, text: str, check_only: bool, script: str) -> int:
     """Write the generated file, or with check_only say whether it is out of date (exit 1)."""
     if check_only:
@@ -1206,11 +1217,7 @@ def write_or_check(output: Path, text: str, check_only: bool, script: str) -> in
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or with --check, verify) the rule set file."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("domain", nargs="?", type=Path, default=DEFAULT_DOMAIN)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
-    args = parser.parse_args(argv)
+    args = generator_args(__doc__, DEFAULT_DOMAIN, DEFAULT_OUTPUT, argv)
 
     rules = build_rules(read_tsv(args.domain / PEMENUHAN_TSV), read_tsv(args.domain / ZI_TSV))
     text = render(rules)

@@ -10,7 +10,6 @@ and decimal literals under our control), then re-read and validated by pmprb its
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -34,6 +33,7 @@ from tools.build_rules_26_2020 import (
     Mapping,
     Value,
     emit_mapping,
+    generator_args,
     plain_data,
     provenance,
     read_descriptors,
@@ -430,11 +430,7 @@ def check(text: str, rules: Mapping, rows: list[dict[str, str]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or with --check, verify) the rule set file."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("domain", nargs="?", type=Path, default=DEFAULT_DOMAIN)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--check", action="store_true", help="fail if the output is out of date")
-    args = parser.parse_args(argv)
+    args = generator_args(__doc__, DEFAULT_DOMAIN, DEFAULT_OUTPUT, argv)
 
     rows = read_tsv(args.domain / ZI_TSV)
     rules = build_rules(rows, read_descriptors())
