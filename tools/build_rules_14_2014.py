@@ -24,6 +24,7 @@ from tools.build_rules_26_2020 import (
     BANDS,
     CHOICE_SCALES,
     DEFAULT_DOMAIN,
+    OPINI_BPK_OPTIONS,
     PEMENUHAN_INDICATOR_ID,
     PEMENUHAN_TSV,
     Comment,
@@ -34,6 +35,7 @@ from tools.build_rules_26_2020 import (
     Value,
     emit_mapping,
     generator_args,
+    indicator,
     numeric_indicator,
     parse_options,
     plain_data,
@@ -96,14 +98,7 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
             continue
         area = AREA_BY_NO[row["area_no"]]
         ind_id = f"{area}.{PEMENUHAN_INDICATOR_ID[(area, row['indicator'])]}"
-        if ind_id not in indicators:
-            indicators[ind_id] = {
-                "id": ind_id,
-                "name": row["indicator"],
-                "weight": Decimal(row["weight_2014"]),
-                "questions": [],
-            }
-            area_children[area].append(indicators[ind_id])
+        indicator(indicators, area_children, area, ind_id, row["indicator"], row["weight_2014"])
         if str(indicators[ind_id]["weight"]) != row["weight_2014"]:
             raise ValueError(f"{ind_id}: weight_2014 differs between rows")
         scale = row["answer_scale"]
@@ -203,14 +198,7 @@ def build_hasil() -> Mapping:
                     "Opini BPK",
                     "Diisi dengan Opini BPK atas Laporan Keuangan.",
                     provenance("provisional", SRC_OPINI),
-                    {
-                        "options": {
-                            "WTP": "Wajar Tanpa Pengecualian",
-                            "WDP": "Wajar Dengan Pengecualian",
-                            "TW": "Tidak Wajar",
-                            "TMP": "Tidak Menyatakan Pendapat",
-                        }
-                    },
+                    {"options": OPINI_BPK_OPTIONS},
                 ),
             ],
         ),

@@ -289,16 +289,10 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
         if short is None:
             raise ValueError(f"no id for indicator {row['indicator']!r} of area {area}")
         ind_id = f"{area}.{short}"
-        if ind_id not in indicators:
-            indicators[ind_id] = {
-                "id": ind_id,
-                "name": row["indicator"],
-                "weight": Decimal(row["weight_2020"]),
-                "questions": [],
-            }
-            area_children[area].append(indicators[ind_id])
-        indicator = indicators[ind_id]
-        if str(indicator["weight"]) != row["weight_2020"]:
+        node = indicator(
+            indicators, area_children, area, ind_id, row["indicator"], row["weight_2020"]
+        )
+        if str(node["weight"]) != row["weight_2020"]:
             raise ValueError(f"{ind_id}: weight_2020 differs between rows")
         scale = row["answer_scale"]
         question: Mapping = {
@@ -312,7 +306,7 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
         if options:
             question["options"] = options
         question["provenance"] = question_provenance(row["provenance"])
-        cast(list[Value], indicator["questions"]).append(question)
+        cast(list[Value], node["questions"]).append(question)
     areas: list[Value] = [
         {
             "id": area_id,
@@ -817,14 +811,14 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
             continue
         area = ZI_AREA[row["area"]]
         ind_id = f"reform.{area}.{ZI_INDICATOR_ID[row['sub_component']]}"
-        if ind_id not in indicators:
-            indicators[ind_id] = {
-                "id": ind_id,
-                "name": row["sub_component"],
-                "weight": Decimal(row["sub_component_weight"]),
-                "questions": [],
-            }
-            area_children[area].append(indicators[ind_id])
+        indicator(
+            indicators,
+            area_children,
+            area,
+            ind_id,
+            row["sub_component"],
+            row["sub_component_weight"],
+        )
         question: Mapping = {
             "id": f"{ind_id}.{row['item_code']}",
             "text": row["question"],
@@ -916,14 +910,7 @@ def build_hasil() -> Mapping:
                         SRC_HASIL_SPLIT + "; the opini_bpk values (WTP 1, WDP 0.67, TW 0.33, TMP 0)"
                         " are a placeholder, not from a source",
                     ),
-                    {
-                        "options": {
-                            "WTP": "Wajar Tanpa Pengecualian",
-                            "WDP": "Wajar Dengan Pengecualian",
-                            "TW": "Tidak Wajar",
-                            "TMP": "Tidak Menyatakan Pendapat",
-                        }
-                    },
+                    {"options": OPINI_BPK_OPTIONS},
                 ),
             ],
         ),
@@ -1188,6 +1175,35 @@ def check(text: str, rules: Mapping) -> None:
     for spec_area, weight, _, specs in HASIL_ANTARA:
         if sum(Decimal(s.weight) for s in specs) != Decimal(weight):
             raise AssertionError(f"ha.{spec_area}: indicator weights do not sum to {weight}")
+
+
+# The BPK audit opinions, as the LKE names them (the answer descriptors of opini_bpk).
+OPINI_BPK_OPTIONS: dict[str, Value] = {
+    "WTP": "Wajar Tanpa Pengecualian",
+    "WDP": "Wajar Dengan Pengecualian",
+    "TW": "Tidak Wajar",
+    "TMP": "Tidak Menyatakan Pendapat",
+}
+
+
+def indicator(
+    indicators: dict[str, Mapping],
+    area_children: dict[str, list[Value]],
+    area: str,
+    ind_id: str,
+    name: str,
+    weight: str,
+) -> Mapping:
+    """The indicator node with this id, created (and added to its area) on first use."""
+    if ind_id not in indicators:
+        indicators[ind_id] = {
+            "id": ind_id,
+            "name": name,
+            "weight": Decimal(weight),
+            "questions": [],
+        }
+        area_children[area].append(indicators[ind_id])
+    return indicators[ind_id]
 
 
 def generator_args(

@@ -34,6 +34,7 @@ from tools.build_rules_26_2020 import (
     Value,
     emit_mapping,
     generator_args,
+    indicator,
     plain_data,
     provenance,
     read_descriptors,
@@ -208,14 +209,14 @@ def build_part(
             ind_id = f"{area}.{PEMENUHAN_ID[(area, row['sub_component'])]}"
         else:
             ind_id = f"reform.{area}.{ZI_INDICATOR_ID[row['sub_component']]}"
-        if ind_id not in indicators:
-            indicators[ind_id] = {
-                "id": ind_id,
-                "name": row["sub_component"],
-                "weight": Decimal(row["sub_component_weight"]),
-                "questions": [],
-            }
-            area_children[area].append(indicators[ind_id])
+        indicator(
+            indicators,
+            area_children,
+            area,
+            ind_id,
+            row["sub_component"],
+            row["sub_component_weight"],
+        )
         qid = f"{ind_id}.{row['item_code']}"
         cast(list[Value], indicators[ind_id]["questions"]).append(_question(row, qid, descriptors))
     prefix = "" if part == "pemenuhan" else "reform."
