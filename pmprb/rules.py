@@ -193,11 +193,13 @@ class RuleSet(_Model):
 
 @dataclass(frozen=True, slots=True)
 class QuestionRef:
-    """A question with its scale and the indicator that holds it."""
+    """A question with its scale, the indicator that holds it, and its share of the total."""
 
     question: Question
     scale: ChoiceScale | NumberScale
     indicator: str
+    maximum: Fraction  # points of a fully met answer: the indicator's maximum / its questions
+    provisional: bool  # its weight is provisional (its own label, else the nearest above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,7 @@ class LoadedRules:
     questions: dict[str, QuestionRef]
     nodes: dict[str, Node]
     maxima: dict[str, Fraction]
+    provisional: frozenset[str]  # nodes (and "root") whose weight is provisional, inherited
     base: LoadedRules | None = None  # the rule set an overlay extends (None: not an overlay)
 
     def lineage(self) -> list[LoadedRules]:
@@ -231,21 +234,39 @@ class LoadedRules:
         # A node's effective maximum: the root's is `total`; a child's is its parent's
         # times its weight over the sum of its siblings' weights (exact rationals).
         maxima: dict[str, Fraction] = {"root": Fraction(rules.total)}
+        # Provenance is inherited: a node or question without its own label has its parent's.
+        provisional: set[str] = set()
 
-        def visit(node: Node, maximum: Fraction) -> None:
+        def is_provisional(prov: Provenance | None, inherited: bool) -> bool:
+            return prov.status == "provisional" if prov is not None else inherited
+
+        def visit(node: Node, maximum: Fraction, parent_prov: bool) -> None:
             nodes[node.id] = node
             maxima[node.id] = maximum
+            prov = is_provisional(node.provenance, parent_prov)
+            if prov:
+                provisional.add(node.id)
             children = node.children or ()
             total = sum((Fraction(c.weight) for c in children), Fraction(0))
             for child in children:
-                visit(child, maximum * Fraction(child.weight) / total)
-            for q in node.questions or ():
-                questions[q.id] = QuestionRef(q, rules.scales[q.scale], node.id)
+                visit(child, maximum * Fraction(child.weight) / total, prov)
+            qs = node.questions or ()
+            for q in qs:
+                questions[q.id] = QuestionRef(
+                    q,
+                    rules.scales[q.scale],
+                    node.id,
+                    maximum / len(qs),
+                    is_provisional(q.provenance, prov),
+                )
 
+        root_prov = is_provisional(rules.provenance, False)
+        if root_prov:
+            provisional.add("root")
         top_total = sum((Fraction(n.weight) for n in rules.tree), Fraction(0))
         for top in rules.tree:
-            visit(top, maxima["root"] * Fraction(top.weight) / top_total)
-        return cls(rules, path, sha256, questions, nodes, maxima, base)
+            visit(top, maxima["root"] * Fraction(top.weight) / top_total, root_prov)
+        return cls(rules, path, sha256, questions, nodes, maxima, frozenset(provisional), base)
 
 
 def _cross_check(rs: RuleSet) -> list[Pending]:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmprb.assessment import validate_assessment
-from pmprb.engine import Result, band_for, round_half_up, score
+from pmprb.engine import Result, band_for, exact_sum, round_half_up, score
 from pmprb.errors import ProblemsError
 from pmprb.loader import decode, parse
 from pmprb.report.record import record
@@ -51,6 +51,11 @@ def answer_files(draw: st.DrawFn) -> tuple[LoadedRules, dict[str, Any]]:
 def _score(loaded: LoadedRules, data: dict[str, Any]) -> Result:
     ref = str(MINI) if loaded.rules.id == "mini" else None
     return score(validate_assessment(data, "generated.yaml", "", ref))
+
+
+@given(st.lists(st.fractions(max_denominator=10**6)))
+def test_exact_sum_is_the_fraction_sum(values: list[Fraction]) -> None:
+    assert exact_sum(values) == sum(values, Fraction(0))
 
 
 @FAST
