@@ -53,8 +53,10 @@ class _Loader(_Base):  # type: ignore[misc]
 
     yaml_implicit_resolvers = _strict_resolvers()
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, max_depth: int | None = None) -> None:
         super().__init__(stream)
+        # containers nested deeper are refused while building
+        self.max_depth = max_depth if max_depth is not None else current_limits().max_depth
         self.found: list[tuple[Node, str, str]] = []
         self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
         self.may_alias = "&" in stream
@@ -104,8 +106,9 @@ class _Loader(_Base):  # type: ignore[misc]
         found = self.found
         constructors = self.yaml_constructors
         generic = self.construct_object
+        limit = self.max_depth
 
-        def build(node: Node) -> Any:
+        def build(node: Node, depth: int) -> Any:
             if check:
                 if id(node) in seen:
                     # An alias: refused, since expanding shared nodes is how YAML bombs work.
@@ -120,25 +123,30 @@ class _Loader(_Base):  # type: ignore[misc]
                 if tag in _PLAIN_SCALARS:
                     return constructors[tag](self, node)
             elif kind is MappingNode and tag == _MAP:
+                if depth > limit:
+                    raise _Refused(node, "too_deep", _too_deep(limit))
+                depth += 1
                 mapping: dict[Any, Any] = {}
                 for key_node, value_node in node.value:
                     if key_node.tag == _MERGE:
                         message = _("merge keys (<<) are not allowed")
                         raise _Refused(key_node, "yaml_merge", message)
-                    key = build(key_node)
+                    key = build(key_node, depth)
                     if key.__class__ is not str and isinstance(key, list | dict):
                         raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
                     if key in mapping:
                         message = _("duplicate key '{key}'").format(key=key)
                         found.append((key_node, "duplicate_key", message))
-                    mapping[key] = build(value_node)
+                    mapping[key] = build(value_node, depth)
                 return mapping
             elif kind is SequenceNode and tag == _SEQ:
-                return [build(item) for item in node.value]
+                if depth > limit:
+                    raise _Refused(node, "too_deep", _too_deep(limit))
+                return [build(item, depth + 1) for item in node.value]
             seen.discard(id(node))  # the generic path below records it itself
             return generic(node, deep=True)
 
-        return build(root)
+        return build(root, 1)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -284,7 +292,7 @@ def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any
     For callers that expect problems in valid YAML (pmprb validate): keeping the tree
     spares composing the file a second time to find positions.
     """
-    loader = _Loader(text)
+    loader = _Loader(text, max_depth)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -322,28 +330,11 @@ def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any
         loader.dispose()
     if loader.found:
         raise ProblemsError([_mark_problem(path, n.start_mark, c, m) for n, c, m in loader.found])
-    limit = max_depth if max_depth is not None else current_limits().max_depth
-    if _deeper_than(data, limit):
-        message = _("the document is nested deeper than {limit} levels").format(limit=limit)
-        raise ProblemsError([Problem(path, None, None, "too_deep", message)])
     return data, node
 
 
-def _deeper_than(data: Any, limit: int) -> bool:
-    """True when containers nest deeper than limit (iterative: no recursion on hostile input)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Iterable[Any] = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+def _too_deep(limit: int) -> str:
+    return _("the document is nested deeper than {limit} levels").format(limit=limit)
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:

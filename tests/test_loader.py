@@ -124,3 +124,16 @@ def test_decimals_are_exact_and_dates_stay_text() -> None:
 def test_published_score_out_of_range_and_unknown_node(tmp_path: Path) -> None:
     text = HEAD + "scores:\n  p: 61\n  q: 1\n"
     assert where(tmp_path, text) == [(7, 6, "out_of_range"), (8, 3, "unknown_node")]
+
+
+def test_nesting_limit_is_exact_and_located() -> None:
+    def nested(levels: int) -> str:
+        # the top-level mapping is level 1, each list one more
+        return "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"
+
+    assert parse("ok.yaml", nested(4), max_depth=4) == {"a": [[[]]]}
+    with pytest.raises(ProblemsError) as info:
+        parse("deep.yaml", nested(5), max_depth=4)
+    [problem] = info.value.problems
+    assert (problem.line, problem.col, problem.code) == (1, 7, "too_deep")
+    assert "4" in problem.message
