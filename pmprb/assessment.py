@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -35,7 +35,7 @@ from .loader import (
     shorten,
     suggest,
 )
-from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef, load_rules
+from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
 
 
 def _scalar(value: Any) -> str | int | Decimal:
@@ -110,9 +110,8 @@ class AnswerFile(_Model):
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Given:
-    """One answer as checked against its scale."""
+class Given(NamedTuple):
+    """One answer as checked against its scale (a named tuple: built once per answer)."""
 
     display: str
     value: Fraction
@@ -133,39 +132,8 @@ class Assessment:
     warnings: tuple[Problem, ...] = ()
 
 
-def _fraction(value: Decimal | int) -> Fraction:
-    return Fraction(value)
-
-
 def _show_number(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
-# Per-scale look-up tables, built once per scale object: rule sets are loaded once and
-# cached, and a batch checks hundreds of thousands of answers against the same few scales,
-# where re-folding every label and converting every Decimal to a Fraction adds up.
-# Keyed by id(); the scale is kept in the entry so its id cannot be reused.
-_TABLES: dict[int, tuple[Any, Any]] = {}
-
-
-def _choices(scale: ChoiceScale) -> dict[str, tuple[str, Fraction]]:
-    """Folded option label -> (label, exact value); the first label wins, as in lookup()."""
-    entry = _TABLES.get(id(scale))
-    if entry is None or entry[0] is not scale:
-        table: dict[str, tuple[str, Fraction]] = {}
-        for label, value in scale.options.items():
-            table.setdefault(label.casefold(), (label, _fraction(value)))
-        entry = _TABLES[id(scale)] = (scale, table)
-    return entry[1]
-
-
-def _range(scale: NumberScale) -> tuple[Fraction, Fraction]:
-    """A number scale's exact minimum and span."""
-    entry = _TABLES.get(id(scale))
-    if entry is None or entry[0] is not scale:
-        lo = _fraction(scale.min)
-        entry = _TABLES[id(scale)] = (scale, (lo, _fraction(scale.max) - lo))
-    return entry[1]
 
 
 def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, list[Pending]]:
@@ -180,8 +148,7 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
     if long is not None and long.counts is not None:
         return _from_counts(qid, ref, long)
     if isinstance(scale, ChoiceScale):
-        # same as scale.lookup(value), from the precomputed table
-        hit = _choices(scale).get(value.strip().casefold()) if isinstance(value, str) else None
+        hit = scale.read(value) if isinstance(value, str) else None
         if hit is None:
             return None, [
                 Pending(
@@ -214,9 +181,7 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                 ),
             )
         ]
-    lo, span = _range(scale)
-    frac = (_fraction(value) - lo) / span
-    return Given(_show_number(value), frac, evidence, note), []
+    return Given(_show_number(value), scale.value(value), evidence, note), []
 
 
 def _from_counts(
@@ -260,7 +225,7 @@ def _from_counts(
                     ),
                 )
             ]
-        share = _fraction(spec.if_zero)
+        share = Fraction(spec.if_zero)
     elif spec.formula == "ratio":
         share = Fraction(first, second)
     else:
@@ -308,7 +273,7 @@ def check(
                 )
             )
             continue
-        value = _fraction(points)
+        value = Fraction(points)
         if not 0 <= value <= maxima[nid]:
             pending.append(
                 Pending(

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -43,13 +43,26 @@ class ChoiceScale(_Model):
     name: str = Field(description="Display name, e.g. A/B/C/D")
     options: dict[str, Unit01] = Field(min_length=1, description="Option label -> value in [0, 1]")
 
+    @cached_property
+    def _folded(self) -> dict[str, tuple[str, Fraction]]:
+        # folded label -> (label, exact value), built once: a batch reads hundreds of
+        # thousands of answers against the same few scales
+        table: dict[str, tuple[str, Fraction]] = {}
+        for label, value in self.options.items():
+            table.setdefault(label.casefold(), (label, Fraction(value)))
+        return table
+
+    def read(self, answer: str) -> tuple[str, Fraction] | None:
+        """An answer's canonical option label and exact value (case-insensitive), or None.
+
+        When two labels differ only in case, the first one listed wins.
+        """
+        return self._folded.get(answer.strip().casefold())
+
     def lookup(self, answer: str) -> str | None:
         """The canonical option label for an answer (case-insensitive), or None."""
-        folded = answer.strip().casefold()
-        for label in self.options:
-            if label.casefold() == folded:
-                return label
-        return None
+        hit = self.read(answer)
+        return hit[0] if hit is not None else None
 
 
 class NumberScale(_Model):
@@ -66,6 +79,16 @@ class NumberScale(_Model):
         if self.max <= self.min:
             raise ValueError(_("max must be greater than min"))
         return self
+
+    @cached_property
+    def _low_span(self) -> tuple[Fraction, Fraction]:
+        low = Fraction(self.min)
+        return low, Fraction(self.max) - low
+
+    def value(self, number: Decimal | int) -> Fraction:
+        """The exact value in [0, 1] of a number within [min, max]."""
+        low, span = self._low_span
+        return (Fraction(number) - low) / span
 
 
 Scale = Annotated[ChoiceScale | NumberScale, Field(discriminator="kind")]
