@@ -227,58 +227,68 @@ def exact_sum(values: Iterable[Fraction]) -> Fraction:
     return Fraction(num, den)
 
 
+def _node_result(
+    node: Node, under_published: bool, assessment: Assessment, counted: list[int]
+) -> NodeResult:
+    """Score a node and everything below it; `counted` collects questions and answers.
+
+    A module-level function rather than a closure inside score(): a closure that calls
+    itself is a reference cycle holding the answers, left for the cyclic GC to free.
+    """
+    loaded = assessment.rules
+    published = assessment.scores
+    maximum = loaded.maxima[node.id]
+    is_published = node.id in published
+    hidden = under_published or is_published
+    children: tuple[NodeResult, ...] = ()
+    items: tuple[ItemResult, ...] = ()
+    if node.children is not None:
+        children = tuple(_node_result(c, hidden, assessment, counted) for c in node.children)
+        points = exact_sum([c.points for c in children])
+    else:
+        answers = assessment.answers
+        refs = loaded.questions
+        built = []
+        values = []
+        per_item = ZERO  # every question of an indicator has the same maximum
+        for q in node.questions or ():
+            given = answers.get(q.id)
+            if given is not None:
+                values.append(given.value)
+            if not hidden:
+                counted[0] += 1
+                counted[1] += given is not None
+            ref = refs[q.id]
+            per_item = ref.maximum
+            built.append(ItemResult(q.id, q.text, q.scale, given, per_item, ref.provisional))
+        items = tuple(built)
+        # weight x mean of the question values (unanswered ones count as 0)
+        points = per_item * exact_sum(values)
+    if is_published:
+        points = published[node.id]
+    return NodeResult(
+        node.id,
+        node.name,
+        node.weight,
+        node.area,
+        points,
+        maximum,
+        node.id in loaded.provisional,
+        is_published,
+        not under_published,
+        children,
+        items,
+    )
+
+
 def score(assessment: Assessment) -> Result:
     """Score one validated assessment against its rule set."""
     loaded = assessment.rules
     rs = loaded.rules
-    answers = assessment.answers
     published = assessment.scores
-    refs = loaded.questions
     counted = [0, 0]  # questions that count, answered ones
-
-    def node_result(node: Node, under_published: bool) -> NodeResult:
-        maximum = loaded.maxima[node.id]
-        is_published = node.id in published
-        hidden = under_published or is_published
-        children: tuple[NodeResult, ...] = ()
-        items: tuple[ItemResult, ...] = ()
-        if node.children is not None:
-            children = tuple(node_result(c, hidden) for c in node.children)
-            points = exact_sum([c.points for c in children])
-        else:
-            built = []
-            values = []
-            per_item = ZERO  # every question of an indicator has the same maximum
-            for q in node.questions or ():
-                given = answers.get(q.id)
-                if given is not None:
-                    values.append(given.value)
-                if not hidden:
-                    counted[0] += 1
-                    counted[1] += given is not None
-                ref = refs[q.id]
-                per_item = ref.maximum
-                built.append(ItemResult(q.id, q.text, q.scale, given, per_item, ref.provisional))
-            items = tuple(built)
-            # weight x mean of the question values (unanswered ones count as 0)
-            points = per_item * exact_sum(values)
-        if is_published:
-            points = published[node.id]
-        return NodeResult(
-            node.id,
-            node.name,
-            node.weight,
-            node.area,
-            points,
-            maximum,
-            node.id in loaded.provisional,
-            is_published,
-            not under_published,
-            children,
-            items,
-        )
-
-    tops = tuple(node_result(n, "root" in published) for n in rs.tree)
+    hidden = "root" in published
+    tops = tuple(_node_result(n, hidden, assessment, counted) for n in rs.tree)
     raw = published.get("root", exact_sum([t.points for t in tops]))
     root = NodeResult(
         "root",
@@ -318,23 +328,20 @@ def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
     """Sum each area over its tagged nodes with known points (not under a published score)."""
     parts: dict[str, list[AreaPart]] = {a.id: [] for a in loaded.rules.areas}
 
-    def visit(node: NodeResult, parent: NodeResult, hidden: bool) -> None:
-        if hidden:
-            return
+    # depth first, in tree order; below a published node nothing is known
+    stack = [] if root.published else [(top, root) for top in reversed(root.children)]
+    while stack:
+        node, parent = stack.pop()
         if node.area is not None:
             parts[node.area].append(AreaPart(parent.id, node.points, node.maximum))
-            return
-        for child in node.children:
-            visit(child, node, node.published)
-
-    for top in root.children:
-        visit(top, root, root.published)
+        elif not node.published:
+            stack.extend((child, node) for child in reversed(node.children))
     return tuple(
         AreaResult(
             a.id,
             a.name,
-            sum((p.points for p in parts[a.id]), ZERO),
-            sum((p.maximum for p in parts[a.id]), ZERO),
+            exact_sum([p.points for p in parts[a.id]]),
+            exact_sum([p.maximum for p in parts[a.id]]),
             tuple(parts[a.id]),
         )
         for a in loaded.rules.areas

@@ -11,7 +11,7 @@ import difflib
 import operator
 import re
 import stat
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -108,7 +108,11 @@ class _Loader(_Base):  # type: ignore[misc]
         generic = self.construct_object
         limit = self.max_depth
 
-        def build(node: Node, depth: int) -> Any:
+        # `build` is handed itself (`again`) instead of naming itself: a closure that
+        # calls itself by name is a reference cycle, and this one holds the loader (via
+        # `generic`), which would then wait for the cyclic GC instead of being freed by
+        # reference counting as soon as the file is parsed.
+        def build(node: Node, depth: int, again: Callable[..., Any]) -> Any:
             if check:
                 if id(node) in seen:
                     # An alias: refused, since expanding shared nodes is how YAML bombs work.
@@ -131,22 +135,22 @@ class _Loader(_Base):  # type: ignore[misc]
                     if key_node.tag == _MERGE:
                         message = _("merge keys (<<) are not allowed")
                         raise _Refused(key_node, "yaml_merge", message)
-                    key = build(key_node, depth)
+                    key = again(key_node, depth, again)
                     if key.__class__ is not str and isinstance(key, list | dict):
                         raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
                     if key in mapping:
                         message = _("duplicate key '{key}'").format(key=key)
                         found.append((key_node, "duplicate_key", message))
-                    mapping[key] = build(value_node, depth)
+                    mapping[key] = again(value_node, depth, again)
                 return mapping
             elif kind is SequenceNode and tag == _SEQ:
                 if depth > limit:
                     raise _Refused(node, "too_deep", _too_deep(limit))
-                return [build(item, depth + 1) for item in node.value]
+                return [again(item, depth + 1, again) for item in node.value]
             seen.discard(id(node))  # the generic path below records it itself
             return generic(node, deep=True)
 
-        return build(root, 1)
+        return build(root, 1, build)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -496,3 +497,24 @@ def test_stats_are_exact(values: list[Fraction]) -> None:
     mean, low, high = core._stats([(v.numerator, v.denominator) for v in values])
     assert mean == sum(values, Fraction(0)) / len(values)
     assert (low, high) == (min(values), max(values))
+
+
+def test_scoring_a_file_leaves_nothing_for_the_cyclic_gc(tmp_path: Path) -> None:
+    # A batch keeps the cyclic GC mostly idle (core.GC_THRESHOLD); that is only safe, and
+    # memory only flat, if everything a file allocates is freed by reference counting.
+    bad = (CITY / "bappeda.yaml").read_text(encoding="utf-8").replace("mp.tim_rb.a: ", "x: ")
+    files = [*sorted(EXAMPLES.rglob("*.yaml")), write(tmp_path, bad, "salah.yaml")]
+    options = core.Options()
+    for path in files:
+        core.score_file(path, str(path), options, None)  # load (and cache) the rule sets
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in files:
+            outcome = core.score_file(path, str(path), options, None)
+            assert gc.collect() == 0, path
+            assert not gc.garbage, path
+        assert isinstance(outcome, core.Failure)  # the broken file went through too
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
