@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,12 +152,14 @@ def main() -> None:
             ("batch --jobs 1 --cache (warm re-run)", [*batch, "--jobs", "1", "--cache", str(cache)])
         )
     best: dict[str, Measure] = {}
+    rounds: list[dict[str, Measure]] = []
     # Rounds interleave the runs so that a noisy moment on the machine hits all of them;
     # each run keeps its fastest round (its memory figures come from that round too).
     for _round in range(args.repeat):
         shutil.rmtree(cache, ignore_errors=True)
+        rounds.append({})
         for name, argv in suite:
-            m = measure(name, argv)
+            m = rounds[-1][name] = measure(name, argv)
             if name not in best or m.seconds < best[name].seconds:
                 best[name] = m
     runs = [best[name] for name, _argv in suite]
@@ -183,10 +186,25 @@ def main() -> None:
         print(f"batch --jobs {args.jobs} / batch --jobs 1: {many.seconds / one.seconds:.2f}x")
         print(f"batch --jobs {args.jobs} / floor: {many.seconds / floor.seconds:.2f}x")
         print(f"cached re-run / batch --jobs 1: {warm.seconds / one.seconds:.3f}x")
+        if args.repeat > 1:
+            # the same ratio within each round: robust to the machine's speed drifting
+            floor_name, one_name = suite[0][0], "batch --jobs 1"
+            each = sorted(r[one_name].seconds / r[floor_name].seconds for r in rounds)
+            shown = ", ".join(f"{x:.2f}" for x in each)
+            print(
+                f"batch --jobs 1 / floor, each round: {shown} "
+                f"(median {statistics.median(each):.2f}x)"
+            )
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"n": args.n, "repeat": args.repeat, "runs": [asdict(m) for m in runs]}, indent=2
+                {
+                    "n": args.n,
+                    "repeat": args.repeat,
+                    "runs": [asdict(m) for m in runs],
+                    "rounds": [[asdict(m) for m in r.values()] for r in rounds],
+                },
+                indent=2,
             )
             + "\n",
             encoding="utf-8",
