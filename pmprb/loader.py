@@ -11,7 +11,7 @@ import difflib
 import operator
 import re
 import stat
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -147,38 +147,11 @@ class _Loader(_Base):  # type: ignore[misc]
                 if depth > limit:
                     raise _Refused(node, "too_deep", _too_deep(limit))
                 return [again(item, depth + 1, again) for item in node.value]
-            seen.discard(id(node))  # the generic path below records it itself
+            # anything else (an explicit tag on the wrong kind of node, or outside the core
+            # schema) goes to PyYAML's own constructors, which refuse it
             return generic(node, deep=True)
 
         return build(root, 1, build)
-
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            # An alias: refused, since expanding shared nodes is how YAML bombs work.
-            raise _Refused(node, "yaml_alias", _("anchors and aliases (*name) are not allowed"))
-        if self.may_alias:
-            if id(node) in self.seen:
-                message = _("anchors and aliases (*name) are not allowed")
-                raise _Refused(node, "yaml_alias", message)
-            self.seen.add(id(node))
-        return super().construct_object(node, deep=deep)
-
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
-        if not isinstance(node, MappingNode):
-            raise _Refused(node, "yaml_type", _("expected a mapping"))
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(key_node, "yaml_merge", _("merge keys (<<) are not allowed"))
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, Hashable) or isinstance(key, list | dict):
-                raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
-            if key in mapping:
-                self.found.append(
-                    (key_node, "duplicate_key", _("duplicate key '{key}'").format(key=key))
-                )
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
 
     def construct_yaml_float(self, node: Node) -> Decimal:
         text = str(self.construct_scalar(node)).replace("_", "")
