@@ -1,6 +1,7 @@
 """Keep the Indonesian catalogue in step with the code.
 
-    python tools/i18n.py check     # every message in the code has a translation
+    python tools/i18n.py check     # every message in the code has a translation, and
+                                   # the catalogue holds no message the code no longer has
     python tools/i18n.py compile   # pmprb.po -> pmprb.mo (commit both)
 
 Needs Babel (a test dependency).
@@ -32,16 +33,27 @@ def code_messages() -> set[str]:
     return found
 
 
-def untranslated() -> list[str]:
-    """Messages in the code with no Indonesian translation."""
+def _catalog_ids(translated_only: bool) -> set[str]:
     with PO.open("rb") as fh:
         catalog = read_po(fh)
-    done = {
-        (m.id[0] if isinstance(m.id, tuple) else m.id)
-        for m in catalog
-        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
-    }
-    return sorted(code_messages() - done)
+    found: set[str] = set()
+    for m in catalog:
+        if not m.id:
+            continue
+        done = all(m.string) if isinstance(m.string, tuple) else bool(m.string)
+        if done or not translated_only:
+            found.add(m.id if isinstance(m.id, str) else m.id[0])
+    return found
+
+
+def untranslated() -> list[str]:
+    """Messages in the code with no Indonesian translation."""
+    return sorted(code_messages() - _catalog_ids(translated_only=True))
+
+
+def obsolete() -> list[str]:
+    """Messages in the catalogue that the code no longer uses."""
+    return sorted(_catalog_ids(translated_only=False) - code_messages())
 
 
 def compiled() -> bytes:
@@ -56,10 +68,12 @@ def compiled() -> bytes:
 def main(argv: list[str]) -> int:
     """Run `check` or `compile`."""
     if argv[1:] == ["check"]:
-        missing = untranslated()
+        missing, unused = untranslated(), obsolete()
         for message in missing:
             print(f"untranslated: {message!r}")
-        return 1 if missing else 0
+        for message in unused:
+            print(f"obsolete (remove it from the catalogue): {message!r}")
+        return 1 if missing or unused else 0
     if argv[1:] == ["compile"]:
         MO.write_bytes(compiled())
         return 0
