@@ -234,7 +234,7 @@ def batch(
     result = core.aggregate(outcomes, len(files))
     if result.problems:
         print_problems(list(result.problems))
-    _emit_batch(result, fmt, detail, output)
+    _emit_batch(result, fmt, detail, output, [path for path, _shown in files], rules)
     from .errors import has_errors
 
     if result.internal:
@@ -243,7 +243,14 @@ def batch(
         raise typer.Exit(Exit.INVALID)
 
 
-def _emit_batch(result: Any, fmt: Any, detail: bool, output: Path | None) -> None:
+def _emit_batch(
+    result: Any,
+    fmt: Any,
+    detail: bool,
+    output: Path | None,
+    inputs: list[Path],
+    rules: str | None,
+) -> None:
     """Render the rekap and write it to the output file or stdout."""
     from .report import BatchFormat
     from .report import batch as view
@@ -286,12 +293,8 @@ def _emit_batch(result: Any, fmt: Any, detail: bool, output: Path | None) -> Non
         else:
             sys.stdout.write(payload)
         return
-    from .files import write_atomic
-
-    try:
-        write_atomic(output, payload)
-    except OSError as exc:
-        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+    if not _write(output, payload, inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
 
 
 @contextmanager
@@ -538,23 +541,38 @@ def validate(
         )
     options = Options(rules, strict, threshold, fail_under_category, summary is not None)
     report = validate_paths(paths, options)
-    files = ((json_file, ValidateFormat.json), (junit_file, ValidateFormat.junit))
-    for target, kind in files:
-        if target is not None:
-            _write(target, render(report, kind, os.environ))
-    if summary is not None:
-        _write(summary, to_summary(report))
+    inputs = [Path(f.path) for f in report.files]
+    extra: list[tuple[Path | None, Callable[[], str]]] = [
+        (json_file, lambda: render(report, ValidateFormat.json, os.environ)),
+        (junit_file, lambda: render(report, ValidateFormat.junit, os.environ)),
+        (summary, lambda: to_summary(report)),
+    ]
+    # every output is tried and the report always printed: one unwritable file costs
+    # only itself (and makes the exit code 2)
+    written = [_write(target, make(), inputs, rules) for target, make in extra if target]
     sys.stdout.write(render(report, fmt, os.environ))
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 
 
-def _write(path: Path, text: str) -> None:
-    from .files import write_atomic
+def _write(path: Path, data: str | bytes, inputs: list[Path], rules: str | None) -> bool:
+    """Write an output whole, never over one of the run's inputs or its rule set file.
 
+    False (with the reason on stderr) when it could not be written.
+    """
+    from .files import ProtectedFile, write_atomic
+    from .rulecheck import rules_path
+
+    protect = [*inputs, rules_path(rules)[0]] if rules is not None else inputs
     try:
-        write_atomic(path, text)
+        write_atomic(path, data, protect=protect)
+    except ProtectedFile:
+        message = _("{path} is one of the files this run reads; not overwritten").format(path=path)
     except OSError as exc:
-        _bad_usage(_("cannot write {path}: {why}").format(path=path, why=exc.strerror))
+        message = _("cannot write {path}: {why}").format(path=path, why=exc.strerror)
+    else:
+        return True
+    _stderr().print(message, style="red", markup=False)
+    return False
 
 
 @app.command()
@@ -576,7 +594,6 @@ def guide(
     """
     from .i18n import current_language
     from .report.guide import guide_html, guide_markdown
-    from .rulecheck import rules_path
     from .rules import load_rules
 
     if format not in ("markdown", "html"):
@@ -588,10 +605,8 @@ def guide(
     if output is None:
         sys.stdout.write(text)
         return
-    source = rules_path(rules)[0]
-    if source.exists() and output.exists() and output.resolve() == source.resolve():
-        _bad_usage(_("{path} is the rule set itself; not overwritten").format(path=output))
-    _write(output, text)
+    if not _write(output, text, [], rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
     _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
 
 

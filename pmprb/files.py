@@ -2,30 +2,65 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 
+class ProtectedFile(OSError):
+    """The target is one of the files this run reads: it is never written over."""
+
+
 def write_atomic(
-    path: Path, data: str | bytes, overwrite: bool = True, durable: bool = True
+    path: Path,
+    data: str | bytes,
+    overwrite: bool = True,
+    durable: bool = True,
+    protect: Iterable[Path] = (),
 ) -> None:
     """Write to a temporary file beside `path`, then move it into place.
 
     An interrupted run leaves either the old file or the new one, never half of one.
-    With overwrite=False an existing file is never replaced (FileExistsError).
+    With overwrite=False an existing file is never replaced (FileExistsError). A target
+    that is one of `protect` (the run's inputs; compared by device and inode, so links
+    count too) raises ProtectedFile. A target that exists but is not a regular file
+    (/dev/null, /dev/stdout, a FIFO) is written to directly: replacing it would swap a
+    device or pipe for a plain file. A replaced file keeps its permissions; a new one
+    gets the usual ones (0666 less the umask), not the temporary file's 0600.
     durable=False skips the fsync (about 1 ms a file): only for files that are checked
     when read back, such as cache entries, where a power cut may lose the file but the
     rename still never exposes half of one to another process.
     """
-    target = path.resolve()
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except OSError:
+        info = None  # absent (or unreachable: the write below says why)
+    if info is not None:
+        for other in protect:
+            try:
+                same = os.path.samestat(info, os.stat(other))
+            except OSError:
+                continue
+            if same:
+                raise ProtectedFile(errno.EEXIST, "one of this run's input files", str(path))
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            with open(path, "wb") as fh:
+                fh.write(payload)
+            return
+    target = path.resolve()
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    # O_EXCL: never follow or reuse a file someone else put there; 0o666: umask applies
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
+            if info is not None and overwrite:
+                os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
             if durable:
                 os.fsync(fh.fileno())
         if overwrite:
