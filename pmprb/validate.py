@@ -22,7 +22,8 @@ from .loader import Pending, locate, parse_nodes, read_text
 from .rules import ChoiceScale, LoadedRules, Node, load_rules
 
 # A file that could not be read at all: the tool could not run on it (exit 2).
-UNREADABLE = frozenset({"not_found", "unreadable"})
+# a path that cannot be read, or a --fail-under-category that a file's rule set lacks
+CANNOT_RUN = frozenset({"not_found", "unreadable", "unknown_category"})
 # A problem about the rule set named, not the answers: completeness checks would only add noise.
 _WRONG_RULES = frozenset({"rules_mismatch", "unknown_rules"})
 MISSING_LISTED = 10  # question ids named in a "missing from answers" message
@@ -101,9 +102,10 @@ class Report:
 
     @property
     def exit_code(self) -> Exit:
-        """2 when a file could not be read, 1 when any error, else 0."""
+        """2 when a file could not be read (or the category asked for does not exist), 1 when
+        any error, else 0."""
         problems = self.problems
-        if any(p.code in UNREADABLE for p in problems):
+        if any(p.code in CANNOT_RUN for p in problems):
             return Exit.CANNOT_RUN
         return Exit.INVALID if has_errors(problems) else Exit.OK
 
@@ -127,8 +129,9 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
     """
     if options.rules is not None:
         pinned = load_rules(options.rules)
-        if options.fail_under_category is not None:
-            _band_rank(pinned, options.fail_under_category)
+        wanted = options.fail_under_category
+        if wanted is not None and _band_rank(pinned, wanted) is None:
+            raise RulesError([_unknown_category(pinned.path, pinned, wanted)])
     files = answer_files(paths)
     if not files:
         shown = " ".join(str(p) for p in paths) or "."
@@ -204,15 +207,19 @@ class _Run:
         try:
             assessment = validate_assessment(data, shown, text, self.options.rules)
             problems.extend(assessment.warnings)
-        except RulesError:
-            raise
         except ProblemsError as exc:
+            # a broken rule set named by the file (RulesError) is this file's problem too:
+            # the other files are still checked (a broken --rules stops the run up front)
             problems.extend(exc.problems)
+        loaded = None
         if isinstance(data, dict) and not any(p.code in _WRONG_RULES for p in problems):
             loaded = assessment.rules if assessment is not None else self._rules_of(data)
             if loaded is not None:
                 pending = self._completeness(data, loaded, assessment)
                 problems.extend(locate(shown, text, pending, root))
+        wanted = self.options.fail_under_category
+        if loaded is not None and wanted is not None and _band_rank(loaded, wanted) is None:
+            problems.append(_unknown_category(shown, loaded, wanted))
         if self.options.strict:
             problems = [replace(p, level="error") for p in problems]
         scored = None
@@ -316,6 +323,7 @@ class _Run:
         wanted = self.options.fail_under_category
         if wanted is not None:
             rank = _band_rank(assessment.rules, wanted)
+            assert rank is not None  # checked before scoring (check())
             ids = [b.id for b in rs.bands]
             have = ids.index(result.band.id) if result.band is not None else -1
             if have < rank:
@@ -345,26 +353,25 @@ def _shown_threshold(value: Decimal, precision: int) -> str:
     quantum = Decimal(1).scaleb(-precision)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -precision:
-        return str(value)
-    return str(value.quantize(quantum))
+        return format(value, "f")
+    try:
+        return str(value.quantize(quantum))
+    except InvalidOperation:  # more digits than a Decimal context holds (--fail-under 1e30)
+        return format(value, "f")
 
 
-def _band_rank(loaded: LoadedRules, wanted: str) -> int:
-    """The position of a category among the rule set's bands (lowest first), case-insensitive."""
-    ids = [b.id for b in loaded.rules.bands]
-    for i, band in enumerate(ids):
-        if band.casefold() == wanted.strip().casefold():
+def _band_rank(loaded: LoadedRules, wanted: str) -> int | None:
+    """The position of a category among the rule set's bands (lowest first), case-insensitive;
+    None when the rule set has no such category."""
+    for i, band in enumerate(loaded.rules.bands):
+        if band.id.casefold() == wanted.strip().casefold():
             return i
-    raise RulesError(
-        [
-            Problem(
-                loaded.path,
-                None,
-                None,
-                "unknown_category",
-                _("rule set '{id}' has no category '{wanted}'; its categories: {ids}").format(
-                    id=loaded.rules.id, wanted=wanted, ids=", ".join(ids) or "-"
-                ),
-            )
-        ]
+    return None
+
+
+def _unknown_category(path: str, loaded: LoadedRules, wanted: str) -> Problem:
+    ids = ", ".join(b.id for b in loaded.rules.bands) or "-"
+    message = _("rule set '{id}' has no category '{wanted}'; its categories: {ids}").format(
+        id=loaded.rules.id, wanted=wanted, ids=ids
     )
+    return Problem(path, None, None, "unknown_category", message)

@@ -394,3 +394,31 @@ def test_ci_examples_are_valid_yaml_calling_real_options(name: str) -> None:
         assert "--junit pmprb-junit.xml" in call
         for option in re.findall(r"(--[a-z-]+)", call):
             assert option in help_text, (name, option)
+
+
+def test_threshold_mistakes_never_cost_the_report(runner: CliRunner) -> None:
+    good = str(EXAMPLES / "kota-sukamaju-2021" / "bappeda.yaml")  # CC, its own bundled rules
+    # a huge threshold is a plain failure, not a traceback
+    code, out, _err = run(runner, good, "--fail-under", "1e30")
+    assert code == 1
+    assert "< 1000000000000000000000000000000 (--fail-under)" in out
+    # a category the file's rule set lacks (no --rules): exit 2, and the report still comes
+    code, out, _err = run(runner, good, "--fail-under-category", "ZZ", "-f", "json")
+    assert code == 2
+    assert '"code": "unknown_category"' in out
+    assert "has no category 'ZZ'" in out
+
+
+def test_a_broken_rule_set_named_by_one_file_does_not_stop_the_others(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    broken = write(tmp_path, "id: broken\ntitle: [\n", "broken-rules.yaml")
+    good = EXAMPLES / "kota-sukamaju-2021" / "bappeda.yaml"
+    text = good.read_text(encoding="utf-8").replace(
+        "rules: permenpanrb-26-2020", f"rules: {broken}"
+    )
+    uses_broken = write(tmp_path, text, "uses-broken.yaml")
+    code, out, _err = run(runner, str(good), str(uses_broken))
+    assert code == 1
+    assert "2 files checked, 1 with errors" in out
+    assert f"{broken}:3:1: [error] yaml_syntax" in out  # located in the rule set file
