@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from fractions import Fraction
 
+from .. import display
 from ..i18n import _
-from ..rules import ChoiceScale, LoadedRules, Node, Provenance, Question
+from ..rules import ChoiceScale, LoadedRules, Node, Question
 from .text import md
 
 STATUS = ("verified", "inferred", "provisional")
@@ -67,15 +67,6 @@ class Item:
 Block = Heading | Para | Grid | Item
 
 
-def _num(value: Fraction) -> str:
-    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
-    return text if Fraction(text) == value else "~" + text
-
-
-def _status(prov: Provenance | None, inherited: str) -> str:
-    return prov.status if prov is not None else inherited
-
-
 def document(loaded: LoadedRules) -> list[Block]:
     """The guide's content, in order."""
     rs = loaded.rules
@@ -120,7 +111,7 @@ def document(loaded: LoadedRules) -> list[Block]:
         blocks.append(Heading(2, _("Categories (left-open: min < x <= max)")))
         band_rows = tuple((b.id, f"{b.min} - {b.max}", b.name) for b in reversed(rs.bands))
         blocks.append(Grid((_("Category"), _("Range"), _("Predicate")), band_rows))
-    root_status = _status(rs.provenance, "verified")
+    root_status = display.status(rs.provenance, "verified")
     for pred in rs.predicates:
         blocks.append(
             Heading(
@@ -130,14 +121,7 @@ def document(loaded: LoadedRules) -> list[Block]:
                 ),
             )
         )
-        cond_rows = []
-        for cond in pred.conditions:
-            where = _("each area") if cond.each_area else (cond.node or "")
-            if cond.min_share is not None:
-                minimum = f"{cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
-            else:
-                minimum = str(cond.min_points)
-            cond_rows.append((cond.name, where, minimum, _status(cond.provenance, root_status)))
+        cond_rows = [display.condition_row(cond, root_status) for cond in pred.conditions]
         blocks.append(
             Grid((_("Condition"), _("Applies to"), _("Minimum"), _("Provenance")), tuple(cond_rows))
         )
@@ -145,19 +129,19 @@ def document(loaded: LoadedRules) -> list[Block]:
     area_names = {a.id: a.name for a in rs.areas}
 
     def visit(node: Node, number: str, level: int, inherited: str) -> None:
-        status = _status(node.provenance, inherited)
+        status = display.status(node.provenance, inherited)
         title = f"{number} {node.name} ({node.id})"
         if node.area is not None and node.area in area_names:
             title += " · " + _("area: {name}").format(name=area_names[node.area])
         title += " · " + _("weight {w}, max {m}").format(
-            w=node.weight, m=_num(loaded.maxima[node.id])
+            w=node.weight, m=display.number(loaded.maxima[node.id])
         )
         note = node.provenance.source if node.provenance and status != inherited else ""
         blocks.append(Heading(min(level, 6), title, status, note))
         for i, child in enumerate(node.children or (), start=1):
             visit(child, f"{number}{i}.", level + 1, status)
         for q in node.questions or ():
-            blocks.append(_item(loaded, q, _status(q.provenance, status)))
+            blocks.append(_item(loaded, q, display.status(q.provenance, status)))
 
     for i, top in enumerate(rs.tree, start=1):
         visit(top, f"{i}.", 3, root_status)

@@ -7,15 +7,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .. import display
 from ..errors import Problem
 from ..i18n import _, ngettext
-from ..rules import ChoiceScale, LoadedRules, Node, Provenance
+from ..rules import ChoiceScale, LoadedRules, Node
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
-
-
-def _status(prov: Provenance | None, inherited: str) -> str:
-    return prov.status if prov is not None else inherited
 
 
 def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType:
@@ -38,10 +35,10 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
             style="dim",
         )
     tree = Tree(Text(_("Total {total}").format(total=rs.total), style="bold"))
-    root_status = _status(rs.provenance, "verified")
+    root_status = display.status(rs.provenance, "verified")
 
     def add(parent: Tree, node: Node, inherited: str) -> None:
-        status = _status(node.provenance, inherited)
+        status = display.status(node.provenance, inherited)
         label = Text(f"{node.name} ")
         label.append(f"[{node.id}] ", style="cyan")
         label.append(
@@ -55,7 +52,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
             add(branch, child, status)
         if node.questions is not None and questions:
             for q in node.questions:
-                qs = _status(q.provenance, status)
+                qs = display.status(q.provenance, status)
                 line = Text(f"{q.id} ", style="cyan")
                 line.append(f"{q.text} ")
                 line.append(f"({q.scale})", style="dim")
@@ -96,13 +93,8 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         for col in (_("Condition"), _("Applies to"), _("Minimum"), _("Provenance")):
             table.add_column(col)
         for cond in pred.conditions:
-            where = _("each area") if cond.each_area else (cond.node or "")
-            if cond.min_share is not None:
-                minimum = f"{cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
-            else:
-                minimum = str(cond.min_points)
-            status = _status(cond.provenance, root_status)
-            table.add_row(cond.name, where, minimum, Text(status, style=_STATUS_STYLE[status]))
+            name, where, minimum, label = display.condition_row(cond, root_status)
+            table.add_row(name, where, minimum, Text(label, style=_STATUS_STYLE[label]))
         parts.append(table)
     return Group(*parts)
 

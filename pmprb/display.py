@@ -1,0 +1,41 @@
+"""Rule-set numbers and labels as display text: exact (never through a binary float), and
+light (no engine, no renderer), for the views, the rule tools and their messages."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from .i18n import _
+from .rules import Condition, Provenance
+
+
+def number(value: Fraction | Decimal, places: int = 4) -> str:
+    """A value rounded half up to `places` decimals without trailing zeros (60, 4.995,
+    0.3333); marked '~' when the rounding changed it (~0.3333 for 1/3)."""
+    exact = Fraction(value)
+    quantum = Decimal(1).scaleb(-places)
+    rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
+    shown = format(rounded.normalize(), "f")
+    return shown if Fraction(rounded) == exact else "~" + shown
+
+
+def minimum(cond: Condition) -> str:
+    """A predicate condition's threshold: a share as a percentage (85%), else points."""
+    if cond.min_share is not None:
+        return number(cond.min_share * 100) + "%"
+    assert cond.min_points is not None  # the model requires one of the two
+    return number(cond.min_points)
+
+
+def status(prov: Provenance | None, inherited: str) -> str:
+    """A provenance status: the element's own label, else the one it inherits."""
+    return prov.status if prov is not None else inherited
+
+
+def condition_row(cond: Condition, root_status: str) -> tuple[str, str, str, str]:
+    """A condition as shown in a table: name, where it applies, minimum, provenance."""
+    where = _("each area") if cond.each_area else (cond.node or "")
+    return cond.name, where, minimum(cond), status(cond.provenance, root_status)
