@@ -64,7 +64,7 @@ class UnitSummary:
     instansi: str
     year: int
     rules_ref: str  # how the rule set was named (a bundled id or a path)
-    rules_sha: str
+    rules_digest: str  # LoadedRules.digest: the rule set file and, for an overlay, its bases
     index: Decimal
     category: str | None
     predicate: str | None
@@ -109,7 +109,7 @@ _LAYOUTS: dict[tuple[str, str], Layout] = {}
 
 def layout(rules: LoadedRules) -> Layout:
     """The rekap columns of a rule set (computed once per rule set file)."""
-    key = (rules.path, rules.sha256)
+    key = (rules.path, rules.digest)
     found = _LAYOUTS.get(key)
     if found is None:
         found = _LAYOUTS[key] = _layout_of(rules)
@@ -176,7 +176,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
         instansi=a.unit.instansi,
         year=a.year,
         rules_ref=rules_ref,
-        rules_sha=result.rules.sha256,
+        rules_digest=result.rules.digest,
         index=result.index,
         category=band.id if band else (reached.id if reached else None),
         predicate=band.name if band else (reached.name if reached else None),
@@ -212,7 +212,7 @@ class Cache:
     """Per-file results keyed by content, options and pmprb's code; each entry checked on read.
 
     An entry is trusted only when it parses, names this format and its own key, its rule
-    set still has the recorded sha256, and every field has the right type and shape.
+    set (and its bases) still has the recorded digest, and every field has the right type and shape.
     Anything else is a miss: the file is scored again and the entry rewritten.
     """
 
@@ -265,7 +265,7 @@ def _encode(s: UnitSummary) -> dict[str, Any]:
         "instansi": s.instansi,
         "year": s.year,
         "rules_ref": s.rules_ref,
-        "rules_sha": s.rules_sha,
+        "rules_digest": s.rules_digest,
         "index": str(s.index),
         "category": s.category,
         "predicate": s.predicate,
@@ -334,7 +334,7 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
         return None
     rules_ref = _str(raw["rules_ref"])
     loaded = load_rules(rules_ref)
-    if loaded.sha256 != _str(raw["rules_sha"]):
+    if loaded.digest != _str(raw["rules_digest"]):
         return None  # the rule set changed since: score again
     shape = layout(loaded)
     index = _str(raw["index"])
@@ -387,7 +387,7 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
         instansi=_str(raw["instansi"]),
         year=_int(raw["year"]),
         rules_ref=rules_ref,
-        rules_sha=loaded.sha256,
+        rules_digest=loaded.digest,
         index=Decimal(index),
         category=_opt_str(raw["category"]),
         predicate=_opt_str(raw["predicate"]),
@@ -420,7 +420,7 @@ def cache_for(options: Options) -> Cache | None:
     """The cache of a run, its key salted with everything the summary depends on."""
     if options.cache_dir is None:
         return None
-    override = load_rules(options.rules).sha256 if options.rules is not None else ""
+    override = load_rules(options.rules).digest if options.rules is not None else ""
     salt = "\0".join(
         (
             CACHE_FORMAT,
@@ -660,7 +660,7 @@ class Ranked:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """The rekap of the units scored with one rule set (same sha256) for one year."""
+    """The rekap of the units scored with one rule set (same digest) for one year."""
 
     rules: LoadedRules
     year: int
@@ -795,7 +795,7 @@ def aggregate(outcomes: Iterable[Outcome], files: int) -> Batch:
         except ProblemsError as exc:
             failures.append(Failure(u.path, tuple(replace(p, path=u.path) for p in exc.problems)))
             continue
-        if rules.sha256 != u.rules_sha:
+        if rules.digest != u.rules_digest:
             message = _("the rule set '{ref}' changed during the run; score again").format(
                 ref=u.rules_ref
             )
@@ -803,9 +803,9 @@ def aggregate(outcomes: Iterable[Outcome], files: int) -> Batch:
                 Failure(u.path, (Problem(u.path, None, None, "rules_changed", message),))
             )
             continue
-        groups.setdefault((rules.sha256, u.year), (rules, []))[1].append(u)
+        groups.setdefault((rules.digest, u.year), (rules, []))[1].append(u)
     built = [_group(rules, year, members) for (_sha, year), (rules, members) in groups.items()]
-    built.sort(key=lambda g: (g.rules.rules.id, g.year, g.rules.sha256))
+    built.sort(key=lambda g: (g.rules.rules.id, g.year, g.rules.digest))
     failures.sort(key=lambda f: f.path)
     for f in failures:
         problems.extend(f.problems)

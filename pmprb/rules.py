@@ -238,6 +238,15 @@ class LoadedRules:
     provisional: frozenset[str]  # nodes (and "root") whose weight is provisional, inherited
     base: LoadedRules | None = None  # the rule set an overlay extends (None: not an overlay)
 
+    @property
+    def digest(self) -> str:
+        """What scores under this rule set depend on: its file's sha256, and for an overlay
+        those of every rule set it extends (editing a base changes the overlay's results)."""
+        if self.base is None:
+            return self.sha256
+        joined = "\0".join(r.sha256 for r in self.lineage())
+        return hashlib.sha256(joined.encode()).hexdigest()
+
     def lineage(self) -> list[LoadedRules]:
         """This rule set, then the one it extends, and so on."""
         out: list[LoadedRules] = []

@@ -441,6 +441,26 @@ def test_cache_rescores_when_the_rule_set_changes(
     assert after["groups"][0]["rules"]["sha256"] != before["groups"][0]["rules"]["sha256"]
 
 
+def test_cache_rescores_when_an_overlays_base_changes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the overlay's own file is unchanged: only the rule set it extends is edited
+    base = tmp_path / "base.yaml"
+    base.write_bytes(MINI.read_bytes())
+    overlay = write(tmp_path, "extends: base.yaml\nid: mini-overlay\nversion: '1'\n", "ov.yaml")
+    folder = tmp_path / "units"
+    folder.mkdir()
+    write(folder, MINI_ANSWERS.read_text(encoding="utf-8"), "a.yaml")
+    store = tmp_path / "cache"
+    counter = Counter(monkeypatch)
+    cached_run(runner, folder, store, "--rules", str(overlay))
+    cached_run(runner, folder, store, "--rules", str(overlay))
+    assert counter.calls == 1
+    base.write_text(base.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    cached_run(runner, folder, store, "--rules", str(overlay))
+    assert counter.calls == 2
+
+
 def test_corrupt_or_foreign_cache_entries_are_never_trusted(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
