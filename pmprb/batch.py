@@ -716,13 +716,17 @@ def _stats(values: list[Ratio]) -> tuple[Fraction | None, Fraction | None, Fract
 
 
 def _duplicates(units: list[UnitSummary]) -> tuple[list[UnitSummary], list[Failure]]:
-    """Units whose code and year appear in more than one file: all of them are set aside."""
-    by_key: dict[tuple[str, int], list[UnitSummary]] = {}
+    """Units whose code, rule set and year appear in more than one file: all set aside.
+
+    The rule set counts: a unit's PMPRB file and its Zona Integritas file for one year are
+    two assessments. Codes are compared without surrounding spaces.
+    """
+    by_key: dict[tuple[str, str, int], list[UnitSummary]] = {}
     for u in units:
-        by_key.setdefault((u.code, u.year), []).append(u)
+        by_key.setdefault((u.rules_digest, u.code.strip(), u.year), []).append(u)
     kept: list[UnitSummary] = []
     failures: list[Failure] = []
-    for (code, year), same in by_key.items():
+    for (_digest, code, year), same in by_key.items():
         if len(same) == 1:
             kept.append(same[0])
             continue

@@ -154,6 +154,22 @@ def test_duplicate_units_are_reported_on_both_files(runner: CliRunner, tmp_path:
     assert len(data["not_scored"]) == 2
 
 
+def test_same_unit_in_another_rule_set_or_with_spaces(runner: CliRunner, tmp_path: Path) -> None:
+    folder = city(tmp_path)
+    # the unit's Zona Integritas file for the same year: another assessment, both scored
+    zi = (EXAMPLES / "zona-integritas-2022" / "dpmptsp.yaml").read_text(encoding="utf-8")
+    write(folder, zi.replace("year: 2023", "year: 2021"), "dpmptsp-zi.yaml")
+    # the same unit again with a space in its code: a duplicate
+    bappeda = (folder / "bappeda.yaml").read_text(encoding="utf-8")
+    write(folder, bappeda.replace('code: "5.01.01"', 'code: "5.01.01 "'), "bappeda-2.yaml")
+    data = as_json(runner, str(folder))
+    assert sorted(f["file"].rsplit("/", 1)[-1] for f in data["not_scored"]) == [
+        "bappeda-2.yaml",
+        "bappeda.yaml",
+    ]
+    assert sum(g["units"] for g in data["groups"]) == 6  # 5 PMPRB units + the ZI file
+
+
 @pytest.fixture
 def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A bundled catalogue of two rule sets: the default and `mini` (answer files name ids)."""
