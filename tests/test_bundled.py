@@ -141,6 +141,22 @@ def test_generated_examples_are_up_to_date() -> None:
     assert main(["--check"]) == 0
 
 
+def test_rule_set_generators_refuse_rows_that_disagree_on_an_indicator() -> None:
+    # every TSV row repeats its indicator's name and weight: a later row that differs
+    # is drift in the source and must fail the build, not be dropped
+    from tools.build_rules_26_2020 import Mapping, Value, indicator
+
+    indicators: dict[str, Mapping] = {}
+    children: dict[str, list[Value]] = {"mp": []}
+    first = indicator(indicators, children, "mp", "mp.x", "X", "2")
+    assert indicator(indicators, children, "mp", "mp.x", "X", "2") is first
+    assert children["mp"] == [first]
+    with pytest.raises(ValueError, match=r"weight 9\.99 differs"):
+        indicator(indicators, children, "mp", "mp.x", "X", "9.99")
+    with pytest.raises(ValueError, match="name 'Y' differs"):
+        indicator(indicators, children, "mp", "mp.x", "Y", "2")
+
+
 @pytest.mark.parametrize("rid", bundled_ids())
 def test_init_then_score_works_for_every_bundled_rule_set(tmp_path: Path, rid: str) -> None:
     from typer.testing import CliRunner

@@ -99,8 +99,6 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
         area = AREA_BY_NO[row["area_no"]]
         ind_id = f"{area}.{PEMENUHAN_INDICATOR_ID[(area, row['indicator'])]}"
         indicator(indicators, area_children, area, ind_id, row["indicator"], row["weight_2014"])
-        if str(indicators[ind_id]["weight"]) != row["weight_2014"]:
-            raise ValueError(f"{ind_id}: weight_2014 differs between rows")
         scale = row["answer_scale"]
         question: Mapping = {
             "id": f"{ind_id}.{row['item']}",

@@ -292,8 +292,6 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
         node = indicator(
             indicators, area_children, area, ind_id, row["indicator"], row["weight_2020"]
         )
-        if str(node["weight"]) != row["weight_2020"]:
-            raise ValueError(f"{ind_id}: weight_2020 differs between rows")
         scale = row["answer_scale"]
         question: Mapping = {
             "id": f"{ind_id}.{row['item']}",
@@ -1194,16 +1192,23 @@ def indicator(
     name: str,
     weight: str,
 ) -> Mapping:
-    """The indicator node with this id, created (and added to its area) on first use."""
-    if ind_id not in indicators:
-        indicators[ind_id] = {
-            "id": ind_id,
-            "name": name,
-            "weight": Decimal(weight),
-            "questions": [],
-        }
-        area_children[area].append(indicators[ind_id])
-    return indicators[ind_id]
+    """The indicator node with this id, created (and added to its area) on first use.
+
+    Every TSV row repeats its indicator's name and weight: a row that disagrees with the
+    first one is drift in the source, so it fails instead of being silently ignored.
+    """
+    node = indicators.get(ind_id)
+    if node is None:
+        node = {"id": ind_id, "name": name, "weight": Decimal(weight), "questions": []}
+        indicators[ind_id] = node
+        area_children[area].append(node)
+    elif node["name"] != name:
+        raise ValueError(f"{ind_id}: name {name!r} differs from {node['name']!r} of an earlier row")
+    elif str(node["weight"]) != str(Decimal(weight)):
+        raise ValueError(
+            f"{ind_id}: weight {weight} differs from {node['weight']} of an earlier row"
+        )
+    return node
 
 
 def generator_args(
