@@ -670,6 +670,31 @@ ZI_COUNTS: dict[str, Mapping] = {
     },
 }
 
+
+def zi_question(
+    row: dict[str, str], qid: str, descriptors: dict[str, dict[str, Value]], detail: str = ""
+) -> Mapping:
+    """One question of a ZI TSV row, with its answer descriptors or its count inputs."""
+    scale = row["answer_scale"]
+    question: Mapping = {"id": qid, "text": row["question"], "scale": scale}
+    bps = row["bps_id"]
+    if detail:
+        question["detail"] = detail
+    if scale in CHOICE_SCALES:
+        options = descriptors.get(bps, {})
+        labels = list(CHOICE_SCALES[scale][1])
+        # Ya/Tidak lists only Ya; every other option needs its descriptor.
+        expected = ["Ya"] if scale == "ya_tidak" else labels
+        if list(options) != expected:
+            raise ValueError(f"{bps}: descriptors {list(options)} do not match {expected}")
+        question["options"] = options
+    elif bps in descriptors:
+        raise ValueError(f"{bps}: descriptors given for a {scale} question")
+    if scale == "persen":
+        question["counts"] = ZI_COUNTS[bps]
+    return question
+
+
 SRC_REFORM = (
     "no published Reform weights or questions for 26/2020; hypothesis: the Zona Integritas"
     " 2022 LKE (PermenPANRB 90/2021) was rebuilt on the 26/2020 framework and shares Reform"
@@ -817,17 +842,9 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
             row["sub_component"],
             row["sub_component_weight"],
         )
-        question: Mapping = {
-            "id": f"{ind_id}.{row['item_code']}",
-            "text": row["question"],
-            "scale": row["answer_scale"],
-        }
-        bps_id = row["bps_id"]
-        if row["answer_scale"] in CHOICE_SCALES:
-            question["options"] = descriptors[bps_id]
-        if row["answer_scale"] == "persen":
-            question["counts"] = ZI_COUNTS[bps_id]
-            used_counts.add(bps_id)
+        question = zi_question(row, f"{ind_id}.{row['item_code']}", descriptors)
+        if "counts" in question:
+            used_counts.add(row["bps_id"])
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
     if used_counts != set(ZI_COUNTS):
         raise ValueError("ZI_COUNTS names rows that are not in the ZI TSV")

@@ -24,7 +24,6 @@ from tools.build_rules_26_2020 import (
     CHOICE_SCALES,
     DEFAULT_DOMAIN,
     ZI_AREA,
-    ZI_COUNTS,
     ZI_INDICATOR_ID,
     ZI_TSV,
     Comment,
@@ -40,6 +39,7 @@ from tools.build_rules_26_2020 import (
     read_descriptors,
     read_tsv,
     write_or_check,
+    zi_question,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -171,28 +171,6 @@ PREDICATES = [
 ]
 
 
-def _question(row: dict[str, str], qid: str, descriptors: dict[str, dict[str, Value]]) -> Mapping:
-    """One question with its descriptors or counts."""
-    scale = row["answer_scale"]
-    question: Mapping = {"id": qid, "text": row["question"], "scale": scale}
-    bps = row["bps_id"]
-    if bps in HASIL_DETAIL:
-        question["detail"] = HASIL_DETAIL[bps]
-    if scale in CHOICE_SCALES:
-        options = descriptors.get(bps, {})
-        labels = list(CHOICE_SCALES[scale][1])
-        # Ya/Tidak lists only Ya; every other option needs its descriptor.
-        expected = ["Ya"] if scale == "ya_tidak" else labels
-        if list(options) != expected:
-            raise ValueError(f"{bps}: descriptors {list(options)} do not match {expected}")
-        question["options"] = options
-    elif bps in descriptors:
-        raise ValueError(f"{bps}: descriptors given for a {scale} question")
-    if scale == "persen":
-        question["counts"] = ZI_COUNTS[bps]
-    return question
-
-
 def build_part(
     rows: list[dict[str, str]], part: str, descriptors: dict[str, dict[str, Value]]
 ) -> list[Value]:
@@ -218,7 +196,8 @@ def build_part(
             row["sub_component_weight"],
         )
         qid = f"{ind_id}.{row['item_code']}"
-        cast(list[Value], indicators[ind_id]["questions"]).append(_question(row, qid, descriptors))
+        question = zi_question(row, qid, descriptors)
+        cast(list[Value], indicators[ind_id]["questions"]).append(question)
     prefix = "" if part == "pemenuhan" else "reform."
     return [
         {
@@ -253,7 +232,9 @@ def build_hasil(rows: list[dict[str, str]], descriptors: dict[str, dict[str, Val
         }
         if row["answer_scale"] == "nilai_0_4":
             indicator["provenance"] = provenance("inferred", SRC_INDEX)
-        indicator["questions"] = [_question(row, f"{ind_id}.nilai", descriptors)]
+        indicator["questions"] = [
+            zi_question(row, f"{ind_id}.nilai", descriptors, HASIL_DETAIL.get(row["bps_id"], ""))
+        ]
         cast(list[Value], groups[group_id]["children"]).append(indicator)
     return {
         "id": "hasil",
