@@ -10,9 +10,7 @@ seeds), so re-running the script changes nothing unless the rule set changed.
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,11 @@ from pathlib import Path
 from typing import TypeAlias, cast
 
 import yaml
+
+if __package__ in (None, ""):  # run as a script: make `tools` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.build_rules_26_2020 import DecimalLoader, scalar
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RULES = REPO / "rules" / "permenpanrb-26-2020.yaml"
@@ -584,30 +587,6 @@ class Generator:
 
 # --------------------------------------------------------------------------- output
 
-_SPECIAL_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_NUMBERISH = re.compile(r"[-+.]?[0-9][0-9._:eE+\-]*")
-_BAD_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
-
-
-def scalar(value: Answer, *, flow: bool = False) -> str:
-    """Numbers verbatim; strings plain when they read back unchanged, else double-quoted."""
-    if isinstance(value, int | Decimal):
-        return str(value)
-    plain = (
-        value
-        and value == value.strip()
-        and value[0] not in _BAD_FIRST
-        and value.lower() not in _SPECIAL_WORDS
-        and not _NUMBERISH.fullmatch(value)
-        and ": " not in value
-        and " #" not in value
-        and not value.endswith(":")
-        and value.isprintable()
-        and not (flow and any(ch in value for ch in ",[]{}"))
-        and yaml.safe_load(f"k: {value}") == {"k": value}
-    )
-    return value if plain else json.dumps(value, ensure_ascii=False)
-
 
 def render(
     unit: Unit, questions: list[Question], entries: dict[str, Entry], skipped: list[str]
@@ -657,17 +636,6 @@ def render(
         if entry.note:
             lines.append(f"    note: {scalar(entry.note)}")
     return "\n".join(lines) + "\n"
-
-
-class DecimalLoader(yaml.SafeLoader):
-    """A SafeLoader that reads floats as Decimal, as pmprb does."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(loader.construct_scalar(cast(yaml.ScalarNode, node)))
-
-
-DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def check(text: str, unit: Unit, questions: list[Question], entries: dict[str, Entry]) -> None:
