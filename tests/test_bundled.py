@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -135,10 +136,31 @@ def test_kota_sukamaju_2019_example_uses_14_2014() -> None:
 
 def test_generated_examples_are_up_to_date() -> None:
     # the rule set generators need the shared domain tables, which are not part of the
-    # repository; the example generator needs only the bundled rule sets
-    from tools.make_examples_more import main
+    # repository; the example generators need only the bundled rule sets
+    from tools import make_examples, make_examples_more
 
-    assert main(["--check"]) == 0
+    assert make_examples_more.main(["--check"]) == 0
+    assert make_examples.main(["--check"]) == 0
+
+
+def test_make_examples_check_reports_a_stray_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools import make_examples
+
+    out = tmp_path / "examples"
+    shutil.copytree(make_examples.DEFAULT_OUT, out)
+    assert make_examples.main(["--check", "--out", str(out)]) == 0
+    stray = out / "dinas-lama.yaml"
+    stray.write_text("rules: permenpanrb-26-2020\n", encoding="utf-8")
+    capsys.readouterr()
+    assert make_examples.main(["--check", "--out", str(out)]) == 1
+    assert f"{stray} is not written by tools/make_examples.py" in capsys.readouterr().err
+    # a file it does write, but out of date, fails the check as before
+    stray.unlink()
+    (out / "dinkes.yaml").write_text("rules: permenpanrb-26-2020\n", encoding="utf-8")
+    assert make_examples.main(["--check", "--out", str(out)]) == 1
+    assert "dinkes.yaml is out of date" in capsys.readouterr().err
 
 
 def test_rule_set_generators_refuse_rows_that_disagree_on_an_indicator() -> None:

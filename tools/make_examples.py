@@ -4,7 +4,8 @@ Usage: python tools/make_examples.py [--rules FILE] [--out DIR] [--check]
 
 Kota Sukamaju does not exist. The six OPD files are generated, not hand-written, so they
 follow every change to rules/permenpanrb-26-2020.yaml; the output is deterministic (fixed
-seeds), so re-running the script changes nothing unless the rule set changed.
+seeds), so re-running the script changes nothing unless the rule set changed. --check fails
+when a file is out of date or when the output folder holds a *.yaml file it does not write.
 """
 
 from __future__ import annotations
@@ -698,6 +699,14 @@ def main(argv: list[str] | None = None) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
+    # A file of a unit that was renamed or dropped would otherwise stay behind unnoticed
+    # (and still be scored by the tests that read every example).
+    generated = {f"{unit.slug}.yaml" for unit in UNITS}
+    for path in sorted(out_dir.glob("*.yaml")):
+        if path.name not in generated:
+            print(f"{path} is not written by tools/make_examples.py: remove it", file=sys.stderr)
+            if args.check:
+                stale += 1
     return 1 if stale else 0
 
 
