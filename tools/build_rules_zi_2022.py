@@ -27,17 +27,18 @@ from tools.build_rules_26_2020 import (
     ZI_INDICATOR_ID,
     ZI_TSV,
     Comment,
-    DecimalLoader,
     Flow,
     Mapping,
     Value,
-    emit_mapping,
+    area_node,
     generator_args,
     indicator,
-    plain_data,
     provenance,
     read_descriptors,
     read_tsv,
+    render,
+    require_reads_back,
+    validated,
     write_or_check,
     zi_question,
 )
@@ -200,13 +201,7 @@ def build_part(
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
     prefix = "" if part == "pemenuhan" else "reform."
     return [
-        {
-            "id": f"{prefix}{area}",
-            "name": name,
-            "area": area,
-            "weight": Decimal(AREA_WEIGHT[area]),
-            "children": area_children[area],
-        }
+        area_node(f"{prefix}{area}", area, name, AREA_WEIGHT[area], area_children[area])
         for area, name in AREAS
     ]
 
@@ -225,17 +220,17 @@ def build_hasil(rows: list[dict[str, str]], descriptors: dict[str, dict[str, Val
                 "weight": Decimal(row["area_weight"]),
                 "children": [],
             }
-        indicator: Mapping = {
+        node: Mapping = {
             "id": ind_id,
             "name": ind_name,
             "weight": Decimal(row["sub_component_weight"]),
         }
         if row["answer_scale"] == "nilai_0_4":
-            indicator["provenance"] = provenance("inferred", SRC_INDEX)
-        indicator["questions"] = [
+            node["provenance"] = provenance("inferred", SRC_INDEX)
+        node["questions"] = [
             zi_question(row, f"{ind_id}.nilai", descriptors, HASIL_DETAIL.get(row["bps_id"], ""))
         ]
-        cast(list[Value], groups[group_id]["children"]).append(indicator)
+        cast(list[Value], groups[group_id]["children"]).append(node)
     return {
         "id": "hasil",
         "name": "Komponen Hasil",
@@ -354,27 +349,10 @@ def build_rules(rows: list[dict[str, str]], descriptors: dict[str, dict[str, Val
     }
 
 
-def render(rules: Mapping) -> str:
-    """The YAML text of the rule set, header comment first."""
-    lines = [f"# {line}".rstrip() for line in HEADER.splitlines()]
-    lines.append("")
-    lines.extend(emit_mapping(rules, 0))
-    return "\n".join(lines) + "\n"
-
-
 def check(text: str, rules: Mapping, rows: list[dict[str, str]]) -> None:
     """Re-read the YAML, validate it with pmprb, and check the sources' invariants."""
-    from pmprb.loader import parse
-    from pmprb.rules import LoadedRules, validate_rules
-
-    loader = DecimalLoader(text)
-    try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if data != plain_data(rules):
-        raise AssertionError("YAML does not read back as the data it was written from")
-    loaded = LoadedRules.build(validate_rules(parse("zi", text), "zi", text), "zi", "")
+    require_reads_back(text, rules)
+    loaded = validated(text, DEFAULT_OUTPUT.name)
     m = loaded.maxima
     if len(loaded.questions) != 113 or len(rows) != 113:
         raise AssertionError(f"{len(loaded.questions)} questions, not 113")
@@ -416,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = read_tsv(args.domain / ZI_TSV)
     rules = build_rules(rows, read_descriptors())
-    text = render(rules)
+    text = render(rules, HEADER)
     check(text, rules, rows)
     return write_or_check(args.output, text, args.check, "tools/build_rules_zi_2022.py")
 
