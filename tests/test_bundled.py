@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -135,10 +136,48 @@ def test_kota_sukamaju_2019_example_uses_14_2014() -> None:
 
 def test_generated_examples_are_up_to_date() -> None:
     # the rule set generators need the shared domain tables, which are not part of the
-    # repository; the example generator needs only the bundled rule sets
-    from tools.make_examples_more import main
+    # repository; the example generators need only the bundled rule sets
+    from tools import make_examples, make_examples_more
 
-    assert main(["--check"]) == 0
+    assert make_examples_more.main(["--check"]) == 0
+    assert make_examples.main(["--check"]) == 0
+
+
+def test_make_examples_check_reports_a_stray_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools import make_examples
+
+    out = tmp_path / "examples"
+    shutil.copytree(make_examples.DEFAULT_OUT, out)
+    assert make_examples.main(["--check", "--out", str(out)]) == 0
+    # a file it does not write is reported beside one it writes that is out of date
+    stray = out / "dinas-lama.yaml"
+    stray.write_text("rules: permenpanrb-26-2020\n", encoding="utf-8")
+    (out / "dinkes.yaml").write_text("rules: permenpanrb-26-2020\n", encoding="utf-8")
+    capsys.readouterr()
+    assert make_examples.main(["--check", "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{out / 'dinkes.yaml'} is out of date: run tools/make_examples.py",
+        f"{stray} is not written by tools/make_examples.py: remove it",
+    ]
+
+
+def test_rule_set_generators_refuse_rows_that_disagree_on_an_indicator() -> None:
+    # every TSV row repeats its indicator's name and weight: a later row that differs
+    # is drift in the source and must fail the build, not be dropped
+    from tools.build_rules_26_2020 import Mapping, Value, indicator
+
+    indicators: dict[str, Mapping] = {}
+    children: dict[str, list[Value]] = {"mp": []}
+    first = indicator(indicators, children, "mp", "mp.x", "X", "2")
+    assert indicator(indicators, children, "mp", "mp.x", "X", "2") is first
+    assert children["mp"] == [first]
+    with pytest.raises(ValueError, match=r"weight 9\.99 differs"):
+        indicator(indicators, children, "mp", "mp.x", "X", "9.99")
+    with pytest.raises(ValueError, match="name 'Y' differs"):
+        indicator(indicators, children, "mp", "mp.x", "Y", "2")
 
 
 @pytest.mark.parametrize("rid", bundled_ids())

@@ -28,19 +28,20 @@ from tools.build_rules_26_2020 import (
     PEMENUHAN_INDICATOR_ID,
     PEMENUHAN_TSV,
     Comment,
-    DecimalLoader,
     Flow,
     Mapping,
     NumericIndicator,
     Value,
-    emit_mapping,
+    area_node,
     generator_args,
     indicator,
     numeric_indicator,
     parse_options,
-    plain_data,
     provenance,
     read_tsv,
+    render,
+    require_reads_back,
+    validated,
     write_or_check,
 )
 
@@ -99,8 +100,6 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
         area = AREA_BY_NO[row["area_no"]]
         ind_id = f"{area}.{PEMENUHAN_INDICATOR_ID[(area, row['indicator'])]}"
         indicator(indicators, area_children, area, ind_id, row["indicator"], row["weight_2014"])
-        if str(indicators[ind_id]["weight"]) != row["weight_2014"]:
-            raise ValueError(f"{ind_id}: weight_2014 differs between rows")
         scale = row["answer_scale"]
         question: Mapping = {
             "id": f"{ind_id}.{row['item']}",
@@ -112,13 +111,7 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
             question["options"] = options
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
     areas: list[Value] = [
-        {
-            "id": area_id,
-            "name": name,
-            "area": area_id,
-            "weight": Decimal(AREA_WEIGHT[area_id]),
-            "children": area_children[area_id],
-        }
+        area_node(area_id, area_id, name, AREA_WEIGHT[area_id], area_children[area_id])
         for area_id, name in area_names(rows)
     ]
     node: Mapping = {
@@ -302,27 +295,10 @@ def build_rules(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
     return rules, skipped
 
 
-def render(rules: Mapping) -> str:
-    """The YAML text of the rule set, header comment first."""
-    lines = [f"# {line}".rstrip() for line in HEADER.splitlines()]
-    lines.append("")
-    lines.extend(emit_mapping(rules, 0))
-    return "\n".join(lines) + "\n"
-
-
 def check(text: str, rules: Mapping, rows: list[dict[str, str]], skipped: int) -> None:
     """Re-read the YAML, validate it with pmprb, and check the weights."""
-    from pmprb.loader import parse
-    from pmprb.rules import LoadedRules, validate_rules
-
-    loader = DecimalLoader(text)
-    try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if data != plain_data(rules):
-        raise AssertionError("YAML does not read back as the data it was written from")
-    loaded = LoadedRules.build(validate_rules(parse("14", text), "14", text), "14", "")
+    require_reads_back(text, rules)
+    loaded = validated(text, DEFAULT_OUTPUT.name)
     pengungkit = [q for q in loaded.questions if not q.startswith("hasil.")]
     if skipped != 2 or len(pengungkit) != len(rows) - skipped:
         raise AssertionError(f"{len(pengungkit)} Pengungkit questions, {skipped} left out")
@@ -350,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = read_tsv(args.domain / PEMENUHAN_TSV)
     rules, skipped = build_rules(rows)
-    text = render(rules)
+    text = render(rules, HEADER)
     check(text, rules, rows, skipped)
     return write_or_check(args.output, text, args.check, "tools/build_rules_14_2014.py")
 

@@ -21,9 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import yaml
+
+if __package__ in (None, ""):  # run as a script: make `pmprb` importable without installing
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    from pmprb.rules import LoadedRules
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DOMAIN = REPO.parent / "shared" / "domain"
@@ -247,6 +253,22 @@ def provenance(status: str, source: str) -> Mapping:
     return {"status": status, "source": source}
 
 
+def area_node(
+    node_id: str,
+    area: str,
+    name: str,
+    weight: str,
+    children: list[Value],
+    prov: Mapping | None = None,
+) -> Mapping:
+    """A node that stands for one area of change: its keys in the order every rule set uses."""
+    node: Mapping = {"id": node_id, "name": name, "area": area, "weight": Decimal(weight)}
+    if prov is not None:
+        node["provenance"] = prov
+    node["children"] = children
+    return node
+
+
 def parse_options(raw: str, scale: str) -> dict[str, Value]:
     """Parse 'a: ... | b: ...' (or 'ya: ...') into {label: descriptor} for the scale."""
     labels = CHOICE_SCALES[scale][1]
@@ -292,8 +314,6 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
         node = indicator(
             indicators, area_children, area, ind_id, row["indicator"], row["weight_2020"]
         )
-        if str(node["weight"]) != row["weight_2020"]:
-            raise ValueError(f"{ind_id}: weight_2020 differs between rows")
         scale = row["answer_scale"]
         question: Mapping = {
             "id": f"{ind_id}.{row['item']}",
@@ -308,13 +328,7 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
         question["provenance"] = question_provenance(row["provenance"])
         cast(list[Value], node["questions"]).append(question)
     areas: list[Value] = [
-        {
-            "id": area_id,
-            "name": name,
-            "area": area_id,
-            "weight": Decimal(PEMENUHAN_AREA_WEIGHT[area_id]),
-            "children": area_children[area_id],
-        }
+        area_node(area_id, area_id, name, PEMENUHAN_AREA_WEIGHT[area_id], area_children[area_id])
         for area_id, name in AREAS
     ]
     return {
@@ -534,16 +548,8 @@ def build_hasil_antara() -> Mapping:
     """The Hasil Antara (10) group: seven areas (Manajemen Perubahan has no line)."""
     children: list[Value] = []
     for area, weight, prov, specs in HASIL_ANTARA:
-        node: Mapping = {
-            "id": f"ha.{area}",
-            "name": AREA_NAME[area],
-            "area": area,
-            "weight": Decimal(weight),
-        }
-        if prov is not None:
-            node["provenance"] = prov
-        node["children"] = [numeric_indicator(spec) for spec in specs]
-        children.append(node)
+        indicators: list[Value] = [numeric_indicator(spec) for spec in specs]
+        children.append(area_node(f"ha.{area}", area, AREA_NAME[area], weight, indicators, prov))
     return {
         "id": "hasil_antara",
         "name": "Hasil Antara",
@@ -671,6 +677,31 @@ ZI_COUNTS: dict[str, Mapping] = {
         },
     },
 }
+
+
+def zi_question(
+    row: dict[str, str], qid: str, descriptors: dict[str, dict[str, Value]], detail: str = ""
+) -> Mapping:
+    """One question of a ZI TSV row, with its answer descriptors or its count inputs."""
+    scale = row["answer_scale"]
+    question: Mapping = {"id": qid, "text": row["question"], "scale": scale}
+    bps = row["bps_id"]
+    if detail:
+        question["detail"] = detail
+    if scale in CHOICE_SCALES:
+        options = descriptors.get(bps, {})
+        labels = list(CHOICE_SCALES[scale][1])
+        # Ya/Tidak lists only Ya; every other option needs its descriptor.
+        expected = ["Ya"] if scale == "ya_tidak" else labels
+        if list(options) != expected:
+            raise ValueError(f"{bps}: descriptors {list(options)} do not match {expected}")
+        question["options"] = options
+    elif bps in descriptors:
+        raise ValueError(f"{bps}: descriptors given for a {scale} question")
+    if scale == "persen":
+        question["counts"] = ZI_COUNTS[bps]
+    return question
+
 
 SRC_REFORM = (
     "no published Reform weights or questions for 26/2020; hypothesis: the Zona Integritas"
@@ -819,17 +850,9 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
             row["sub_component"],
             row["sub_component_weight"],
         )
-        question: Mapping = {
-            "id": f"{ind_id}.{row['item_code']}",
-            "text": row["question"],
-            "scale": row["answer_scale"],
-        }
-        bps_id = row["bps_id"]
-        if row["answer_scale"] in CHOICE_SCALES:
-            question["options"] = descriptors[bps_id]
-        if row["answer_scale"] == "persen":
-            question["counts"] = ZI_COUNTS[bps_id]
-            used_counts.add(bps_id)
+        question = zi_question(row, f"{ind_id}.{row['item_code']}", descriptors)
+        if "counts" in question:
+            used_counts.add(row["bps_id"])
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
     if used_counts != set(ZI_COUNTS):
         raise ValueError("ZI_COUNTS names rows that are not in the ZI TSV")
@@ -856,14 +879,14 @@ def build_reform(zi_rows: list[dict[str, str]]) -> Mapping:
     for area, name in AREAS:
         source = SRC_REFORM_OWN if area in OWN_REFORM else SRC_REFORM_ZI
         children.append(
-            {
-                "id": f"reform.{area}",
-                "name": name,
-                "area": area,
-                "weight": Decimal(REFORM_AREA_WEIGHT[area]),
-                "provenance": provenance("provisional", source),
-                "children": area_children[area],
-            }
+            area_node(
+                f"reform.{area}",
+                area,
+                name,
+                REFORM_AREA_WEIGHT[area],
+                area_children[area],
+                provenance("provisional", source),
+            )
         )
     return {
         "id": "reform",
@@ -1082,9 +1105,9 @@ def build_rules(pemenuhan_rows: list[dict[str, str]], zi_rows: list[dict[str, st
     }
 
 
-def render(rules: Mapping) -> str:
-    """The YAML text of a rule set, header comment first."""
-    lines = [f"# {line}".rstrip() for line in HEADER.splitlines()]
+def render(rules: Mapping, header: str = HEADER) -> str:
+    """The YAML text of a rule set, its header comment first."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
     lines.append("")
     lines.extend(emit_mapping(rules, 0))
     return "\n".join(lines) + "\n"
@@ -1104,6 +1127,25 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def require_reads_back(text: str, rules: Mapping) -> None:
+    """Fail unless the YAML text reads back (floats as Decimal) as the data it was written from."""
+    loader = DecimalLoader(text)
+    try:
+        loaded = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if loaded != plain_data(rules):
+        raise AssertionError("YAML does not read back as the data it was written from")
+
+
+def validated(text: str, name: str) -> LoadedRules:
+    """The rule set text as pmprb loads it: parsed, validated and indexed (or ProblemsError)."""
+    from pmprb.loader import parse
+    from pmprb.rules import LoadedRules, validate_rules
+
+    return LoadedRules.build(validate_rules(parse(name, text), name, text), name, "")
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise AssertionError(message)
@@ -1118,13 +1160,9 @@ def _walk(
 
 
 def check(text: str, rules: Mapping) -> None:
-    """Re-read the YAML and check it against the data and the brief's invariants."""
-    loader = DecimalLoader(text)
-    try:
-        loaded = loader.get_single_data()
-    finally:
-        loader.dispose()
-    _require(loaded == plain_data(rules), "YAML does not read back as the data it was written from")
+    """Re-read the YAML, validate it with pmprb, and check the sources' invariants."""
+    require_reads_back(text, rules)
+    validated(text, DEFAULT_OUTPUT.name)
     data = cast(dict[str, object], yaml.safe_load(text))
     scales = cast(dict[str, dict[str, object]], data["scales"])
     areas = {cast(dict[str, str], a)["id"] for a in cast(list[object], data["areas"])}
@@ -1194,16 +1232,23 @@ def indicator(
     name: str,
     weight: str,
 ) -> Mapping:
-    """The indicator node with this id, created (and added to its area) on first use."""
-    if ind_id not in indicators:
-        indicators[ind_id] = {
-            "id": ind_id,
-            "name": name,
-            "weight": Decimal(weight),
-            "questions": [],
-        }
-        area_children[area].append(indicators[ind_id])
-    return indicators[ind_id]
+    """The indicator node with this id, created (and added to its area) on first use.
+
+    Every TSV row repeats its indicator's name and weight: a row that disagrees with the
+    first one is drift in the source, so it fails instead of being silently ignored.
+    """
+    node = indicators.get(ind_id)
+    if node is None:
+        node = {"id": ind_id, "name": name, "weight": Decimal(weight), "questions": []}
+        indicators[ind_id] = node
+        area_children[area].append(node)
+    elif node["name"] != name:
+        raise ValueError(f"{ind_id}: name {name!r} differs from {node['name']!r} of an earlier row")
+    elif str(node["weight"]) != str(Decimal(weight)):
+        raise ValueError(
+            f"{ind_id}: weight {weight} differs from {node['weight']} of an earlier row"
+        )
+    return node
 
 
 def generator_args(

@@ -24,22 +24,23 @@ from tools.build_rules_26_2020 import (
     CHOICE_SCALES,
     DEFAULT_DOMAIN,
     ZI_AREA,
-    ZI_COUNTS,
     ZI_INDICATOR_ID,
     ZI_TSV,
     Comment,
-    DecimalLoader,
     Flow,
     Mapping,
     Value,
-    emit_mapping,
+    area_node,
     generator_args,
     indicator,
-    plain_data,
     provenance,
     read_descriptors,
     read_tsv,
+    render,
+    require_reads_back,
+    validated,
     write_or_check,
+    zi_question,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -171,28 +172,6 @@ PREDICATES = [
 ]
 
 
-def _question(row: dict[str, str], qid: str, descriptors: dict[str, dict[str, Value]]) -> Mapping:
-    """One question with its descriptors or counts."""
-    scale = row["answer_scale"]
-    question: Mapping = {"id": qid, "text": row["question"], "scale": scale}
-    bps = row["bps_id"]
-    if bps in HASIL_DETAIL:
-        question["detail"] = HASIL_DETAIL[bps]
-    if scale in CHOICE_SCALES:
-        options = descriptors.get(bps, {})
-        labels = list(CHOICE_SCALES[scale][1])
-        # Ya/Tidak lists only Ya; every other option needs its descriptor.
-        expected = ["Ya"] if scale == "ya_tidak" else labels
-        if list(options) != expected:
-            raise ValueError(f"{bps}: descriptors {list(options)} do not match {expected}")
-        question["options"] = options
-    elif bps in descriptors:
-        raise ValueError(f"{bps}: descriptors given for a {scale} question")
-    if scale == "persen":
-        question["counts"] = ZI_COUNTS[bps]
-    return question
-
-
 def build_part(
     rows: list[dict[str, str]], part: str, descriptors: dict[str, dict[str, Value]]
 ) -> list[Value]:
@@ -218,16 +197,11 @@ def build_part(
             row["sub_component_weight"],
         )
         qid = f"{ind_id}.{row['item_code']}"
-        cast(list[Value], indicators[ind_id]["questions"]).append(_question(row, qid, descriptors))
+        question = zi_question(row, qid, descriptors)
+        cast(list[Value], indicators[ind_id]["questions"]).append(question)
     prefix = "" if part == "pemenuhan" else "reform."
     return [
-        {
-            "id": f"{prefix}{area}",
-            "name": name,
-            "area": area,
-            "weight": Decimal(AREA_WEIGHT[area]),
-            "children": area_children[area],
-        }
+        area_node(f"{prefix}{area}", area, name, AREA_WEIGHT[area], area_children[area])
         for area, name in AREAS
     ]
 
@@ -246,15 +220,17 @@ def build_hasil(rows: list[dict[str, str]], descriptors: dict[str, dict[str, Val
                 "weight": Decimal(row["area_weight"]),
                 "children": [],
             }
-        indicator: Mapping = {
+        node: Mapping = {
             "id": ind_id,
             "name": ind_name,
             "weight": Decimal(row["sub_component_weight"]),
         }
         if row["answer_scale"] == "nilai_0_4":
-            indicator["provenance"] = provenance("inferred", SRC_INDEX)
-        indicator["questions"] = [_question(row, f"{ind_id}.nilai", descriptors)]
-        cast(list[Value], groups[group_id]["children"]).append(indicator)
+            node["provenance"] = provenance("inferred", SRC_INDEX)
+        node["questions"] = [
+            zi_question(row, f"{ind_id}.nilai", descriptors, HASIL_DETAIL.get(row["bps_id"], ""))
+        ]
+        cast(list[Value], groups[group_id]["children"]).append(node)
     return {
         "id": "hasil",
         "name": "Komponen Hasil",
@@ -373,27 +349,10 @@ def build_rules(rows: list[dict[str, str]], descriptors: dict[str, dict[str, Val
     }
 
 
-def render(rules: Mapping) -> str:
-    """The YAML text of the rule set, header comment first."""
-    lines = [f"# {line}".rstrip() for line in HEADER.splitlines()]
-    lines.append("")
-    lines.extend(emit_mapping(rules, 0))
-    return "\n".join(lines) + "\n"
-
-
 def check(text: str, rules: Mapping, rows: list[dict[str, str]]) -> None:
     """Re-read the YAML, validate it with pmprb, and check the sources' invariants."""
-    from pmprb.loader import parse
-    from pmprb.rules import LoadedRules, validate_rules
-
-    loader = DecimalLoader(text)
-    try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if data != plain_data(rules):
-        raise AssertionError("YAML does not read back as the data it was written from")
-    loaded = LoadedRules.build(validate_rules(parse("zi", text), "zi", text), "zi", "")
+    require_reads_back(text, rules)
+    loaded = validated(text, DEFAULT_OUTPUT.name)
     m = loaded.maxima
     if len(loaded.questions) != 113 or len(rows) != 113:
         raise AssertionError(f"{len(loaded.questions)} questions, not 113")
@@ -435,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = read_tsv(args.domain / ZI_TSV)
     rules = build_rules(rows, read_descriptors())
-    text = render(rules)
+    text = render(rules, HEADER)
     check(text, rules, rows)
     return write_or_check(args.output, text, args.check, "tools/build_rules_zi_2022.py")
 

@@ -4,15 +4,14 @@ Usage: python tools/make_examples.py [--rules FILE] [--out DIR] [--check]
 
 Kota Sukamaju does not exist. The six OPD files are generated, not hand-written, so they
 follow every change to rules/permenpanrb-26-2020.yaml; the output is deterministic (fixed
-seeds), so re-running the script changes nothing unless the rule set changed.
+seeds), so re-running the script changes nothing unless the rule set changed. --check fails
+when a file is out of date or when the output folder holds a *.yaml file it does not write.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,11 @@ from pathlib import Path
 from typing import TypeAlias, cast
 
 import yaml
+
+if __package__ in (None, ""):  # run as a script: make `tools` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.build_rules_26_2020 import DecimalLoader, scalar
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RULES = REPO / "rules" / "permenpanrb-26-2020.yaml"
@@ -584,30 +588,6 @@ class Generator:
 
 # --------------------------------------------------------------------------- output
 
-_SPECIAL_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
-_NUMBERISH = re.compile(r"[-+.]?[0-9][0-9._:eE+\-]*")
-_BAD_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
-
-
-def scalar(value: Answer, *, flow: bool = False) -> str:
-    """Numbers verbatim; strings plain when they read back unchanged, else double-quoted."""
-    if isinstance(value, int | Decimal):
-        return str(value)
-    plain = (
-        value
-        and value == value.strip()
-        and value[0] not in _BAD_FIRST
-        and value.lower() not in _SPECIAL_WORDS
-        and not _NUMBERISH.fullmatch(value)
-        and ": " not in value
-        and " #" not in value
-        and not value.endswith(":")
-        and value.isprintable()
-        and not (flow and any(ch in value for ch in ",[]{}"))
-        and yaml.safe_load(f"k: {value}") == {"k": value}
-    )
-    return value if plain else json.dumps(value, ensure_ascii=False)
-
 
 def render(
     unit: Unit, questions: list[Question], entries: dict[str, Entry], skipped: list[str]
@@ -657,17 +637,6 @@ def render(
         if entry.note:
             lines.append(f"    note: {scalar(entry.note)}")
     return "\n".join(lines) + "\n"
-
-
-class DecimalLoader(yaml.SafeLoader):
-    """A SafeLoader that reads floats as Decimal, as pmprb does."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(loader.construct_scalar(cast(yaml.ScalarNode, node)))
-
-
-DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def check(text: str, unit: Unit, questions: list[Question], entries: dict[str, Entry]) -> None:
@@ -730,6 +699,14 @@ def main(argv: list[str] | None = None) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
+    # A file of a unit that was renamed or dropped would otherwise stay behind unnoticed
+    # (and still be scored by the tests that read every example).
+    generated = {f"{unit.slug}.yaml" for unit in UNITS}
+    for path in sorted(out_dir.glob("*.yaml")):
+        if path.name not in generated:
+            print(f"{path} is not written by tools/make_examples.py: remove it", file=sys.stderr)
+            if args.check:
+                stale += 1
     return 1 if stale else 0
 
 
