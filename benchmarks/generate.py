@@ -3,7 +3,8 @@
     python benchmarks/generate.py OUT_DIR N [--rules ID] [--seed S]
 
 Files look like real submissions: long-form answers with two or three data dukung
-documents and a note on about two thirds of the questions, short answers on the rest.
+documents on about two thirds of the questions (a note on half of those), short answers
+on the rest.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
     python benchmarks/run_validate.py [--files 1000] [--repeat 3] [--rules ID] [--seed S]
 
-Both tools run as CI runs them: one process over all the files, started from the shell,
-so start-up is counted. The answer files come from benchmarks/generate.py; the schema from
-`pmprb schema`. Each repetition runs both tools back to back (the order alternates), and
-the ratio is taken between the medians of the wall times. Both must accept every file, or
+Both tools run as CI runs them: one fresh process over all the files, so start-up is
+counted (stdout discarded, stderr read from a pipe). The answer files come from
+benchmarks/generate.py; the schema from `pmprb schema`. Each repetition runs both tools
+back to back (the order alternates), and the ratio is taken between the medians of the
+wall times. Both must accept every file, or
 the run stops: a fast tool that checks nothing proves nothing.
 """
 
