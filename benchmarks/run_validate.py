@@ -6,8 +6,8 @@ Both tools run as CI runs them: one fresh process over all the files, so start-u
 counted (stdout discarded, stderr read from a pipe). The answer files come from
 benchmarks/generate.py; the schema from `pmprb schema`. Each repetition runs both tools
 back to back (the order alternates), and the ratio is taken between the medians of the
-wall times. Both must accept every file, or
-the run stops: a fast tool that checks nothing proves nothing.
+wall times. Both must accept every file, or the run stops: a fast tool that checks
+nothing proves nothing.
 """
 
 from __future__ import annotations
