@@ -44,6 +44,17 @@ class Problem:
         """`path:line:col: [level] code: message`."""
         return f"{self.location()}: [{self.level}] {self.code}: {self.message}"
 
+    def record(self) -> dict[str, str | int | None]:
+        """The problem as plain data for JSON reports (a fixed key order)."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+        }
+
 
 class ProblemsError(Exception):
     """A file could not be used; carries every problem found in it."""

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..batch import Batch, Group, Ranked, Ratio, Stat
 from ..i18n import _, ngettext
-from .record import num
+from .record import num, rules_record
 from .table import bar, pct, share_style
 from .text import cell, md
 
@@ -85,12 +85,7 @@ def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
         "scored": batch.scored,
         "groups": [
             {
-                "rules": {
-                    "id": g.rules.rules.id,
-                    "title": g.rules.rules.title,
-                    "version": g.rules.rules.version,
-                    "sha256": g.rules.sha256,
-                },
+                "rules": rules_record(g.rules),
                 "year": g.year,
                 "units": len(g.ranking),
                 "ranking": [unit_record(r, g, detail) for r in g.ranking],
@@ -110,16 +105,7 @@ def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
         "not_scored": [
             {
                 "file": f.path,
-                "problems": [
-                    {
-                        "line": p.line,
-                        "col": p.col,
-                        "level": p.level,
-                        "code": p.code,
-                        "message": p.message,
-                    }
-                    for p in f.problems
-                ],
+                "problems": [p.record() for p in f.problems],
             }
             for f in batch.failures
         ],

@@ -73,17 +73,6 @@ def to_github(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _problem_record(p: Problem) -> dict[str, Any]:
-    return {
-        "path": p.path,
-        "line": p.line,
-        "col": p.col,
-        "level": p.level,
-        "code": p.code,
-        "message": p.message,
-    }
-
-
 def _file_record(f: FileReport) -> dict[str, Any]:
     s = f.scored
     return {
@@ -106,7 +95,7 @@ def to_json(report: Report) -> str:
             "warnings": report.warnings,
         },
         "files": [_file_record(f) for f in report.files],
-        "problems": [_problem_record(p) for p in report.problems],
+        "problems": [p.record() for p in report.problems],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
