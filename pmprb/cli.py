@@ -229,12 +229,15 @@ def batch(
             cache.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
+    inputs = [path for path, _shown in files]
+    if output is not None and not _write(output, None, inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
     with _progress(len(files)) as tick:
         outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
     result = core.aggregate(outcomes, len(files))
     if result.problems:
         print_problems(list(result.problems))
-    _emit_batch(result, fmt, detail, output, [path for path, _shown in files], rules)
+    _emit_batch(result, fmt, detail, output, inputs, rules)
     from .errors import has_errors
 
     if result.internal:
@@ -554,17 +557,21 @@ def validate(
     raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 
 
-def _write(path: Path, data: str | bytes, inputs: list[Path], rules: str | None) -> bool:
-    """Write an output whole, never over one of the run's inputs or its rule set file.
+def _write(path: Path, data: str | bytes | None, inputs: list[Path], rules: str | None) -> bool:
+    """Write an output whole, never over one of the run's inputs or its rule set file;
+    with data None, only check that it could be written (before a long run).
 
     False (with the reason on stderr) when it could not be written.
     """
-    from .files import ProtectedFile, write_atomic
+    from .files import ProtectedFile, check_target, write_atomic
     from .rulecheck import rules_path
 
     protect = [*inputs, rules_path(rules)[0]] if rules is not None else inputs
     try:
-        write_atomic(path, data, protect=protect)
+        if data is None:
+            check_target(path, protect)
+        else:
+            write_atomic(path, data, protect=protect)
     except ProtectedFile:
         message = _("{path} is one of the files this run reads; not overwritten").format(path=path)
     except OSError as exc:

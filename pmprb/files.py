@@ -14,6 +14,31 @@ class ProtectedFile(OSError):
     """The target is one of the files this run reads: it is never written over."""
 
 
+def check_target(path: Path, protect: Iterable[Path] = ()) -> os.stat_result | None:
+    """Whether `path` can take an output, before any work is done for it: raises
+    ProtectedFile, IsADirectoryError or FileNotFoundError (no such folder); returns the
+    target's stat when it exists."""
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except OSError:
+        info = None
+    if info is None:
+        folder = path.parent
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    for other in protect:
+        try:
+            same = os.path.samestat(info, os.stat(other))
+        except OSError:
+            continue
+        if same:
+            raise ProtectedFile(errno.EEXIST, "one of this run's input files", str(path))
+    return info
+
+
 def write_atomic(
     path: Path,
     data: str | bytes,
@@ -35,22 +60,11 @@ def write_atomic(
     rename still never exposes half of one to another process.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        info: os.stat_result | None = os.stat(path)
-    except OSError:
-        info = None  # absent (or unreachable: the write below says why)
-    if info is not None:
-        for other in protect:
-            try:
-                same = os.path.samestat(info, os.stat(other))
-            except OSError:
-                continue
-            if same:
-                raise ProtectedFile(errno.EEXIST, "one of this run's input files", str(path))
-        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            with open(path, "wb") as fh:
-                fh.write(payload)
-            return
+    info = check_target(path, protect)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with open(path, "wb") as fh:
+            fh.write(payload)
+        return
     target = path.resolve()
     tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     # O_EXCL: never follow or reuse a file someone else put there; 0o666: umask applies

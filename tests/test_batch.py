@@ -437,6 +437,18 @@ def test_cache_hit_and_miss(
     assert counter.calls == 13
 
 
+def test_an_output_that_cannot_be_written_is_refused_before_scoring(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counter = Counter(monkeypatch)
+    folder = city(tmp_path)
+    for target in (tmp_path / "no-such-folder" / "rekap.csv", tmp_path, folder / "dinkes.yaml"):
+        result = run(runner, str(folder), "-f", "csv", "-o", str(target))
+        assert result.exit_code == 2
+        assert str(target) in result.stderr
+    assert counter.calls == 0
+
+
 def test_cache_rescores_when_the_rule_set_changes(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue: Path
 ) -> None:
