@@ -21,15 +21,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import Problem, ProblemsError
+from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
 from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
 from .rules import (
     LoadedRules,
     NodeId,
-    bundled_dir,
-    bundled_ids,
     is_overlay,
+    locate_ref,
     rules_pending,
     sha256_text,
     validate_rules,
@@ -131,30 +130,19 @@ def _fail(src: Source, pending: list[Pending]) -> ProblemsError:
     return ProblemsError(locate(src.path, src.text, pending))
 
 
-def _base_path(path: Path, ref: str) -> tuple[Path, str] | None:
-    """Where `extends` points: a path next to the overlay, or a bundled rule set."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref:
-        target = path.parent / ref
-        return target, os.path.normpath(str(target))
-    bundled = bundled_dir() / f"{ref}.yaml"
-    if bundled.is_file():
-        return bundled, f"{ref} ({bundled.name})"
-    return None
-
-
 def _resolve_overlay(path: Path, src: Source, data: Any, stack: tuple[str, ...]) -> Resolved:
     try:
         spec = OverlayFile.model_validate(data)
     except ValidationError as exc:
         raise _fail(src, pydantic_pending(exc.errors())) from None
-    target = _base_path(path, spec.extends)
-    if target is None or not target[0].is_file():
-        hint = suggest(spec.extends, bundled_ids()) if target is None else ""
-        message = _("'{ref}' is neither a bundled rule set nor a file{hint}").format(
-            ref=spec.extends, hint=hint
-        )
+    try:
+        # a bundled id, or a path relative to the overlay
+        base_path, base_display = locate_ref(spec.extends, path.parent)
+    except RulesError as exc:
+        raise _fail(src, [Pending(("extends",), p.code, p.message) for p in exc.problems]) from None
+    if not base_path.is_file():
+        message = _("'{ref}' is neither a bundled rule set nor a file").format(ref=spec.extends)
         raise _fail(src, [Pending(("extends",), "unknown_rules", message)])
-    base_path, base_display = target
     real = _real(base_path)
     if real in stack:
         chain = " -> ".join(os.path.basename(p) for p in (*stack, real))

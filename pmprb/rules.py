@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -533,15 +534,26 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-@cache
-def load_rules(ref: str) -> LoadedRules:
-    """A rule set by bundled id or by path; problems raise ProblemsError."""
-    candidate = Path(ref)
+def locate_ref(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
+    """A bundled id or a path (relative to `relative_to` if given) as the file to read and the
+    name to show; an unknown id raises RulesError (with a did-you-mean).
+
+    A file wins over a bundled id of the same name; anything else with that name (a
+    directory) does not. A ref with a path separator is never a bundled id (files under
+    rules/overlays/ are not bundled ids). A path that cannot be read is left to read_text,
+    which says why (no such file, a directory).
+    """
+    candidate = relative_to / ref if relative_to is not None else Path(ref)
+    shown = ref if relative_to is None else os.path.normpath(str(candidate))
     if ref.endswith((".yaml", ".yml")) or candidate.is_file():
-        return load_rules_file(candidate)
-    bundled = bundled_dir() / f"{ref}.yaml"
-    if bundled.is_file():
-        return load_rules_file(bundled, f"{ref} ({bundled.name})")
+        return candidate, shown
+    is_path = "/" in ref or os.sep in ref
+    if not is_path:
+        bundled = bundled_dir() / f"{ref}.yaml"
+        if bundled.is_file():
+            return bundled, f"{ref} ({bundled.name})"
+    if is_path or candidate.exists():
+        return candidate, shown
     raise RulesError(
         [
             Problem(
@@ -555,3 +567,10 @@ def load_rules(ref: str) -> LoadedRules:
             )
         ]
     )
+
+
+@cache
+def load_rules(ref: str) -> LoadedRules:
+    """A rule set by bundled id or by path; problems raise ProblemsError."""
+    path, shown = locate_ref(ref)
+    return load_rules_file(path, shown)

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pmprb.cli import app
+from pmprb.errors import RulesError
 from pmprb.rulediff import Change, diff
-from pmprb.rules import bundled_ids, load_rules
+from pmprb.rules import bundled_ids, load_rules, locate_ref
 
 from .conftest import MINI, ROOT, write
 
@@ -175,3 +176,46 @@ def test_guide_markdown_escapes_and_bad_format(runner: CliRunner) -> None:
     assert "- **`p.a1.i6.a`** Q" in out.stdout
     assert "**A** (1): semua" in out.stdout
     assert runner.invoke(app, ["guide", "-f", "pdf"]).exit_code == 2
+
+
+def test_every_rules_command_finds_a_rule_set_the_same_way(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an unknown id: the same problem (with the bundled ids) from check and show, exit 2
+    check = runner.invoke(app, ["rules", "check", "permenpanrb-26-2021"])
+    show = runner.invoke(app, ["rules", "show", "permenpanrb-26-2021"])
+    assert (check.exit_code, show.exit_code) == (2, 2)
+    assert check.stderr == show.stderr
+    assert "unknown_rules" in check.stderr
+    assert "did you mean 'permenpanrb-26-2020'" in check.stderr
+    # a directory named like a bundled id does not hide the bundled rule set
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "permenpanrb-26-2020").mkdir()
+    check = runner.invoke(app, ["rules", "check", "permenpanrb-26-2020"])
+    assert check.exit_code == 0, check.output
+    assert "valid: permenpanrb-26-2020" in check.stdout
+    assert runner.invoke(app, ["rules", "show", "permenpanrb-26-2020"]).exit_code == 0
+    # a directory that is no bundled id is named as such by both
+    (tmp_path / "folder").mkdir()
+    for command in ("check", "show"):
+        out = runner.invoke(app, ["rules", command, "folder"])
+        assert out.exit_code == 2
+        assert "folder: [error] unreadable: is a directory" in out.stderr
+
+
+def test_locate_ref_paths_and_bundled_ids(tmp_path: Path) -> None:
+    bundled, shown = locate_ref("zona-integritas-2022")
+    assert bundled.is_file()
+    assert shown == "zona-integritas-2022 (zona-integritas-2022.yaml)"
+    # files under rules/overlays are not bundled ids, whatever the folder layout
+    path, shown = locate_ref("overlays/contoh-reform-resmi")
+    assert (path, shown) == (Path("overlays/contoh-reform-resmi"), "overlays/contoh-reform-resmi")
+    # relative to an overlay's folder, shown normalised
+    path, shown = locate_ref("../base.yaml", tmp_path / "sub")
+    assert path == tmp_path / "sub" / "../base.yaml"
+    assert shown == str(tmp_path / "base.yaml")
+    with pytest.raises(RulesError) as info:
+        locate_ref("nosuch")
+    [problem] = info.value.problems
+    assert problem.code == "unknown_rules"
+    assert ", ".join(bundled_ids()) in problem.message
