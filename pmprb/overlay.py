@@ -23,15 +23,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
-from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+from .loader import Loc, Pending, locate, pydantic_pending, read_text, suggest
 from .rules import (
     LoadedRules,
     NodeId,
-    is_overlay,
     locate_ref,
+    parse_rules,
     rules_pending,
     sha256_text,
-    validate_rules,
 )
 
 MAX_DEPTH = 8  # overlays of overlays: a long chain is a mistake, and a cycle must stop
@@ -104,20 +103,12 @@ class Resolved:
 def resolve_file(path: Path, display: str | None = None) -> Resolved:
     """Read a rule set file or an overlay; problems raise ProblemsError (located)."""
     shown = display or str(path)
-    text = read_text(path, shown)
-    data = parse(shown, text)
-    return _resolve(path, Source(shown, text), data, ())
+    return _resolve(path, Source(shown, read_text(path, shown)), ())
 
 
-def resolve_overlay(path: Path, display: str, text: str, data: Any) -> Resolved:
-    """Resolve an overlay already read and parsed (from rules.load_rules_file)."""
-    return _resolve(path, Source(display, text), data, ())
-
-
-def _resolve(path: Path, src: Source, data: Any, stack: tuple[str, ...]) -> Resolved:
-    if not is_overlay(data):
-        rs = validate_rules(data, src.path, src.text)
-        loaded = LoadedRules.build(rs, src.path, sha256_text(src.text))
+def _resolve(path: Path, src: Source, stack: tuple[str, ...]) -> Resolved:
+    data, loaded = parse_rules(src.path, src.text)
+    if loaded is not None:
         return Resolved(data, lambda loc: (src, loc), loaded, src)
     return _resolve_overlay(path, src, data, (*stack, _real(path)))
 
@@ -151,9 +142,7 @@ def _resolve_overlay(path: Path, src: Source, data: Any, stack: tuple[str, ...])
     if len(stack) >= MAX_DEPTH:
         message = _("more than {n} overlays in a chain").format(n=MAX_DEPTH)
         raise _fail(src, [Pending(("extends",), "extends_depth", message)])
-    base_text = read_text(base_path, base_display)
-    base_src = Source(base_display, base_text)
-    base = _resolve(base_path, base_src, parse(base_display, base_text), stack)
+    base = _resolve(base_path, Source(base_display, read_text(base_path, base_display)), stack)
 
     merge = _Merge(base.data, data, spec)
     merge.run()
@@ -208,6 +197,8 @@ class _Merge:
     origins: dict[Loc, tuple[str, Loc]] = field(default_factory=dict)
     removed: dict[str, Loc] = field(default_factory=dict)  # id -> the overlay's remove entry
     base_ids: set[str] = field(default_factory=set)
+    # the base tree's node and question ids (indexed once; only _nodes changes the tree)
+    index: dict[str, tuple[dict[str, Any], list[Any], str]] = field(default_factory=dict)
 
     def run(self) -> None:
         """Merge, then index the merged data's origins."""
@@ -234,7 +225,8 @@ class _Merge:
                         self.base_loc[id(q)] = (*here, "questions", j)
 
         visit(self.data.get("tree"), ("tree",))
-        self.base_ids = set(self._index_tree())
+        self.index = self._index_tree()
+        self.base_ids = set(self.index)
         for i, pred in enumerate(self.data.get("predicates") or []):
             if isinstance(pred, dict):
                 self.base_loc[id(pred)] = ("predicates", i)
@@ -293,7 +285,7 @@ class _Merge:
         return out
 
     def _nodes(self) -> None:
-        index = self._index_tree()
+        index = self.index
         removals: list[tuple[str, Loc]] = []
         # (the list it joins, the added node or question, its place in the overlay)
         additions: list[tuple[list[Any], Any, Loc]] = []

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
-from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+from .loader import Loc, Pending, locate, parse, pydantic_pending, suggest
 
 NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=120)]
 Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
@@ -502,22 +502,32 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=32)
+def parse_rules(shown: str, text: str) -> tuple[Any, LoadedRules | None]:
+    """A rule set file's parsed data and, for a plain rule set, the validated rules (None for
+    an overlay, whose result also depends on its base); problems raise ProblemsError.
+
+    Cached by name and text: the same text gives the same result, so a bundled rule set
+    loaded directly and as an overlay's base is validated once. The data is shared: never
+    mutate it (an overlay merges into a deep copy).
+    """
+    data = parse(shown, text)
+    if is_overlay(data):
+        return data, None
+    rs = validate_rules(data, shown, text)
+    return data, LoadedRules.build(rs, shown, sha256_text(text))
+
+
 def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
     """Read and validate a rule set file or an overlay; problems raise RulesError."""
-    shown = display or str(path)
-    try:
-        text = read_text(path, shown)
-        data = parse(shown, text)
-        if is_overlay(data):
-            from .overlay import resolve_overlay
+    from .overlay import resolve_file  # overlay builds on this module
 
-            return resolve_overlay(path, shown, text, data).loaded
-        rs = validate_rules(data, shown, text)
+    try:
+        return resolve_file(path, display).loaded
     except RulesError:
         raise
     except ProblemsError as exc:
         raise RulesError(exc.problems) from None
-    return LoadedRules.build(rs, shown, sha256_text(text))
 
 
 def bundled_dir() -> Path:
