@@ -397,11 +397,15 @@ class _Merge:
             if not isinstance(edit, dict):
                 self.pending.append(Pending(loc, "invalid", _("expected a mapping of changes")))
                 continue
-            if edit.get("remove") is True:
-                preds.remove(pred)  # type: ignore[union-attr]
+            removal = self._removal(edit, loc, _("a removed predicate takes no other changes"))
+            if removal is not False:
+                if removal:
+                    preds.remove(pred)  # type: ignore[union-attr]
                 continue
             for key, value in edit.items():
                 kloc: Loc = (*loc, key)
+                if key == "remove":
+                    continue  # refused by _removal
                 if key == "name":
                     self._set(pred, "name", value, kloc)
                 elif key == "conditions" and isinstance(value, dict):
@@ -427,15 +431,35 @@ class _Merge:
                 conds.append(added)
                 self.added_loc[id(added)] = cloc
                 continue
-            if edit.get("remove") is True:
-                conds.remove(cond)
+            removal = self._removal(edit, cloc, _("a removed condition takes no other changes"))
+            if removal is not False:
+                if removal:
+                    conds.remove(cond)
                 continue
             for key, value in edit.items():
+                if key == "remove":
+                    continue  # refused by _removal
                 if key not in CONDITION_FIELDS:
                     message = _("unknown field '{field}'").format(field=key)
                     self.pending.append(Pending((*cloc, key), "extra_forbidden", message, "key"))
                     continue
                 self._set(cond, key, value, (*cloc, key))
+
+    def _removal(self, edit: dict[str, Any], loc: Loc, others_message: str) -> bool | None:
+        """Whether an edit removes its predicate or condition, as nodes do: True removes it;
+        False applies the other changes (a `remove` other than true is a problem); None: a
+        removal with other changes, refused (the problem is recorded)."""
+        if "remove" not in edit:
+            return False
+        if edit["remove"] is not True:
+            message = _("`remove` takes only true")
+            self.pending.append(Pending((*loc, "remove"), "invalid", message))
+            return False
+        others = [k for k in edit if k != "remove"]
+        if others:
+            self.pending.append(Pending((*loc, others[0]), "invalid", others_message, "key"))
+            return None
+        return True
 
     # --- where each part of the merged data came from
     def _index_merged(self) -> None:

@@ -283,3 +283,28 @@ def test_a_base_loaded_directly_and_under_an_overlay_is_validated_once(
     plain = load_rules_file(base)
     assert load_rules_file(on_top).base is plain
     assert seen == [str(base)]
+
+
+def test_a_removed_predicate_or_condition_takes_no_other_changes(tmp_path: Path) -> None:
+    # as for a node: every other key is a located problem, known or not
+    path = overlay(
+        tmp_path,
+        "predicates:\n"
+        "  WBBM: {remove: true, name: X, bogus: 1}\n"
+        "  WBK:\n"
+        "    conditions:\n"
+        "      ipkp: {remove: true, min_points: 15}\n"
+        "      total: {remove: 'yes', min_points: 70}\n",
+        base="zona-integritas-2022",
+    )
+    found = problems(path)
+    assert [(p.line, p.col, p.code) for p in found] == [
+        (5, 24, "invalid"),  # name
+        (8, 28, "invalid"),  # min_points
+        (9, 23, "invalid"),  # 'yes'
+    ]
+    assert found[0].message == "a removed predicate takes no other changes"
+    assert found[1].message == "a removed condition takes no other changes"
+    assert found[2].message == "`remove` takes only true"
+    node = overlay(tmp_path, "nodes:\n  h: {remove: true, weight: 2}\n", "node.yaml")
+    assert [p.message for p in problems(node)] == ["a removed node takes no other changes"]
