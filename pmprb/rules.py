@@ -248,6 +248,10 @@ class LoadedRules:
             current = current.base
         return out
 
+    def accepted_ids(self) -> list[str]:
+        """The rule set ids an answer file may name: this one's and those it extends."""
+        return list(dict.fromkeys(r.rules.id for r in self.lineage()))
+
     @classmethod
     def build(
         cls, rules: RuleSet, path: str, sha256: str, base: LoadedRules | None = None
