@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from pmprb.cli import app
 from pmprb.errors import RulesError
+from pmprb.i18n import set_language
 from pmprb.rulediff import Change, diff
 from pmprb.rules import bundled_ids, load_rules, locate_ref
 
@@ -219,3 +220,64 @@ def test_locate_ref_paths_and_bundled_ids(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.code == "unknown_rules"
     assert ", ".join(bundled_ids()) in problem.message
+
+
+def test_diff_reports_what_changes_validate_and_score_output(tmp_path: Path) -> None:
+    mini = MINI.read_text(encoding="utf-8")
+    question = "{id: p.a1.i1.a, text: Q, scale: yt}"
+    assert question in mini
+    changed = mini.replace("provenance: {status: verified, source: tests}", "").replace(
+        question,
+        "{id: p.a1.i1.a, text: Q, scale: yt, detail: Full Q, evidence_required: true,"
+        " provenance: {status: inferred, source: a guess}}",
+    )
+    path = write(tmp_path, changed + "evidence_required: true\n", "evidence.yaml")
+    changes = diff(load_rules(str(MINI)), load_rules(str(path)))
+    assert changes == [
+        Change("rules", "changed", "evidence_required", "false", "true"),
+        Change("rules", "changed", "provenance", "verified: tests", None),
+        Change("question", "detail", "p.a1.i1.a", "", "Full Q"),
+        Change("question", "provenance", "p.a1.i1.a", None, "inferred: a guess"),
+        Change("question", "evidence", "p.a1.i1.a", None, "true"),
+    ]
+    overlay = write(
+        tmp_path,
+        "extends: zona-integritas-2022\nid: zi-x\nversion: '1'\npredicates:\n  WBK:\n"
+        "    conditions:\n      ipkp: {name: IPKP, provenance: {status: provisional}}\n",
+        "zi.yaml",
+    )
+    by = {(c.kind, c.change, c.id): c for c in diff(load_rules("zona-integritas-2022"),
+                                                    load_rules(str(overlay)))}  # fmt: skip
+    assert by[("condition", "provenance", "WBK.ipkp")].after == "provisional: "
+    assert by[("condition", "renamed", "WBK.ipkp")].after == "IPKP"
+
+
+def test_diff_of_files_that_differ_only_where_nothing_is_compared(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    copy = write(tmp_path, MINI.read_text(encoding="utf-8") + "# a comment\n", "copy.yaml")
+    assert diff(load_rules(str(MINI)), load_rules(str(copy))) == []
+    out = runner.invoke(app, ["rules", "diff", str(MINI), str(copy)])
+    assert out.exit_code == 0
+    assert "No differences." not in out.stdout
+    assert "the files are not the same" in out.stdout
+    assert load_rules(str(copy)).sha256[:12] in out.stdout
+    same = runner.invoke(app, ["rules", "diff", str(MINI), str(MINI)])
+    assert "No differences." in same.stdout
+
+
+def test_diff_conditions_speak_the_language(tmp_path: Path) -> None:
+    overlay = write(
+        tmp_path,
+        "extends: zona-integritas-2022\nid: zi-x\nversion: '1'\npredicates:\n  WBK:\n"
+        "    conditions:\n      area: {min_share: 0.7}\n",
+        "zi.yaml",
+    )
+    before, after = load_rules("zona-integritas-2022"), load_rules(str(overlay))
+    set_language("id")
+    try:
+        changes = diff(before, after)
+    finally:
+        set_language("en")
+    [area] = [c for c in changes if c.id == "WBK.area"]
+    assert (area.before, area.after) == ("setiap area >= 60%", "setiap area >= 70%")
