@@ -21,18 +21,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import Problem, ProblemsError
+from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
-from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+from .loader import Loc, Pending, locate, pydantic_pending, read_text, suggest
 from .rules import (
     LoadedRules,
     NodeId,
-    bundled_dir,
-    bundled_ids,
-    is_overlay,
+    locate_ref,
+    parse_rules,
     rules_pending,
     sha256_text,
-    validate_rules,
 )
 
 MAX_DEPTH = 8  # overlays of overlays: a long chain is a mistake, and a cycle must stop
@@ -105,20 +103,12 @@ class Resolved:
 def resolve_file(path: Path, display: str | None = None) -> Resolved:
     """Read a rule set file or an overlay; problems raise ProblemsError (located)."""
     shown = display or str(path)
-    text = read_text(path, shown)
-    data = parse(shown, text)
-    return _resolve(path, Source(shown, text), data, ())
+    return _resolve(path, Source(shown, read_text(path, shown)), ())
 
 
-def resolve_overlay(path: Path, display: str, text: str, data: Any) -> Resolved:
-    """Resolve an overlay already read and parsed (from rules.load_rules_file)."""
-    return _resolve(path, Source(display, text), data, ())
-
-
-def _resolve(path: Path, src: Source, data: Any, stack: tuple[str, ...]) -> Resolved:
-    if not is_overlay(data):
-        rs = validate_rules(data, src.path, src.text)
-        loaded = LoadedRules.build(rs, src.path, sha256_text(src.text))
+def _resolve(path: Path, src: Source, stack: tuple[str, ...]) -> Resolved:
+    data, loaded = parse_rules(src.path, src.text)
+    if loaded is not None:
         return Resolved(data, lambda loc: (src, loc), loaded, src)
     return _resolve_overlay(path, src, data, (*stack, _real(path)))
 
@@ -131,30 +121,19 @@ def _fail(src: Source, pending: list[Pending]) -> ProblemsError:
     return ProblemsError(locate(src.path, src.text, pending))
 
 
-def _base_path(path: Path, ref: str) -> tuple[Path, str] | None:
-    """Where `extends` points: a path next to the overlay, or a bundled rule set."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref:
-        target = path.parent / ref
-        return target, os.path.normpath(str(target))
-    bundled = bundled_dir() / f"{ref}.yaml"
-    if bundled.is_file():
-        return bundled, f"{ref} ({bundled.name})"
-    return None
-
-
 def _resolve_overlay(path: Path, src: Source, data: Any, stack: tuple[str, ...]) -> Resolved:
     try:
         spec = OverlayFile.model_validate(data)
     except ValidationError as exc:
         raise _fail(src, pydantic_pending(exc.errors())) from None
-    target = _base_path(path, spec.extends)
-    if target is None or not target[0].is_file():
-        hint = suggest(spec.extends, bundled_ids()) if target is None else ""
-        message = _("'{ref}' is neither a bundled rule set nor a file{hint}").format(
-            ref=spec.extends, hint=hint
-        )
+    try:
+        # a bundled id, or a path relative to the overlay
+        base_path, base_display = locate_ref(spec.extends, path.parent)
+    except RulesError as exc:
+        raise _fail(src, [Pending(("extends",), p.code, p.message) for p in exc.problems]) from None
+    if not base_path.is_file():
+        message = _("'{ref}' is neither a bundled rule set nor a file").format(ref=spec.extends)
         raise _fail(src, [Pending(("extends",), "unknown_rules", message)])
-    base_path, base_display = target
     real = _real(base_path)
     if real in stack:
         chain = " -> ".join(os.path.basename(p) for p in (*stack, real))
@@ -163,9 +142,7 @@ def _resolve_overlay(path: Path, src: Source, data: Any, stack: tuple[str, ...])
     if len(stack) >= MAX_DEPTH:
         message = _("more than {n} overlays in a chain").format(n=MAX_DEPTH)
         raise _fail(src, [Pending(("extends",), "extends_depth", message)])
-    base_text = read_text(base_path, base_display)
-    base_src = Source(base_display, base_text)
-    base = _resolve(base_path, base_src, parse(base_display, base_text), stack)
+    base = _resolve(base_path, Source(base_display, read_text(base_path, base_display)), stack)
 
     merge = _Merge(base.data, data, spec)
     merge.run()
@@ -220,6 +197,8 @@ class _Merge:
     origins: dict[Loc, tuple[str, Loc]] = field(default_factory=dict)
     removed: dict[str, Loc] = field(default_factory=dict)  # id -> the overlay's remove entry
     base_ids: set[str] = field(default_factory=set)
+    # the base tree's node and question ids (indexed once; only _nodes changes the tree)
+    index: dict[str, tuple[dict[str, Any], list[Any], str]] = field(default_factory=dict)
 
     def run(self) -> None:
         """Merge, then index the merged data's origins."""
@@ -246,7 +225,8 @@ class _Merge:
                         self.base_loc[id(q)] = (*here, "questions", j)
 
         visit(self.data.get("tree"), ("tree",))
-        self.base_ids = set(self._index_tree())
+        self.index = self._index_tree()
+        self.base_ids = set(self.index)
         for i, pred in enumerate(self.data.get("predicates") or []):
             if isinstance(pred, dict):
                 self.base_loc[id(pred)] = ("predicates", i)
@@ -305,7 +285,7 @@ class _Merge:
         return out
 
     def _nodes(self) -> None:
-        index = self._index_tree()
+        index = self.index
         removals: list[tuple[str, Loc]] = []
         # (the list it joins, the added node or question, its place in the overlay)
         additions: list[tuple[list[Any], Any, Loc]] = []
@@ -417,11 +397,15 @@ class _Merge:
             if not isinstance(edit, dict):
                 self.pending.append(Pending(loc, "invalid", _("expected a mapping of changes")))
                 continue
-            if edit.get("remove") is True:
-                preds.remove(pred)  # type: ignore[union-attr]
+            removal = self._removal(edit, loc, _("a removed predicate takes no other changes"))
+            if removal is not False:
+                if removal:
+                    preds.remove(pred)  # type: ignore[union-attr]
                 continue
             for key, value in edit.items():
                 kloc: Loc = (*loc, key)
+                if key == "remove":
+                    continue  # refused by _removal
                 if key == "name":
                     self._set(pred, "name", value, kloc)
                 elif key == "conditions" and isinstance(value, dict):
@@ -447,15 +431,35 @@ class _Merge:
                 conds.append(added)
                 self.added_loc[id(added)] = cloc
                 continue
-            if edit.get("remove") is True:
-                conds.remove(cond)
+            removal = self._removal(edit, cloc, _("a removed condition takes no other changes"))
+            if removal is not False:
+                if removal:
+                    conds.remove(cond)
                 continue
             for key, value in edit.items():
+                if key == "remove":
+                    continue  # refused by _removal
                 if key not in CONDITION_FIELDS:
                     message = _("unknown field '{field}'").format(field=key)
                     self.pending.append(Pending((*cloc, key), "extra_forbidden", message, "key"))
                     continue
                 self._set(cond, key, value, (*cloc, key))
+
+    def _removal(self, edit: dict[str, Any], loc: Loc, others_message: str) -> bool | None:
+        """Whether an edit removes its predicate or condition, as nodes do: True removes it;
+        False applies the other changes (a `remove` other than true is a problem); None: a
+        removal with other changes, refused (the problem is recorded)."""
+        if "remove" not in edit:
+            return False
+        if edit["remove"] is not True:
+            message = _("`remove` takes only true")
+            self.pending.append(Pending((*loc, "remove"), "invalid", message))
+            return False
+        others = [k for k in edit if k != "remove"]
+        if others:
+            self.pending.append(Pending((*loc, others[0]), "invalid", others_message, "key"))
+            return None
+        return True
 
     # --- where each part of the merged data came from
     def _index_merged(self) -> None:

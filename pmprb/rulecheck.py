@@ -11,7 +11,7 @@ from .errors import Problem, ProblemsError
 from .i18n import _
 from .loader import Loc, Pending
 from .overlay import Resolved, resolve_file
-from .rules import LoadedRules, Node, bundled_dir
+from .rules import LoadedRules, Node, locate_ref
 
 TOLERANCE = Fraction(1, 100)  # printed weights rounded to 2 decimals stay well within 1%
 
@@ -25,19 +25,13 @@ class CheckReport:
 
 
 def rules_path(ref: str) -> tuple[Path, str]:
-    """A bundled id or a path, as the file to read and the name to show."""
-    candidate = Path(ref)
-    if ref.endswith((".yaml", ".yml")) or candidate.exists():
-        return candidate, ref
-    bundled = bundled_dir() / f"{ref}.yaml"
-    if bundled.is_file():
-        return bundled, f"{ref} ({bundled.name})"
-    return candidate, ref
+    """A bundled id or a path, as the file to read and the name to show (see rules.locate_ref)."""
+    return locate_ref(ref)
 
 
 def check_rules(ref: str) -> CheckReport:
     """Every problem of a rule set or overlay at once, and the weight warnings."""
-    path, shown = rules_path(ref)
+    path, shown = locate_ref(ref)  # an unknown id raises RulesError: the tool cannot run
     try:
         resolved = resolve_file(path, shown)
     except ProblemsError as exc:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
+from .i18n import _
 from .rules import (
     Band,
     ChoiceScale,
@@ -28,7 +29,8 @@ class Change:
 
     kind: Kind
     # added | removed | changed | reweighted | rescaled | renamed | moved | retagged |
-    # provenance | options | counts (a question's answer descriptors or count inputs)
+    # provenance | options | counts (a question's answer descriptors or count inputs) |
+    # detail (a question's full text) | evidence (a question's evidence_required)
     change: str
     id: str
     before: str | None = None
@@ -51,12 +53,17 @@ def _prov(prov: Provenance | None) -> str | None:
     return f"{prov.status}: {prov.source}" if prov is not None else None
 
 
+def _flag(value: bool | None) -> str | None:
+    """A yes/no setting as written in YAML; None: not set (the rule set's setting applies)."""
+    return None if value is None else str(value).lower()
+
+
 def _band(band: Band) -> str:
     return f"{band.min}-{band.max} {band.name}"
 
 
 def _condition(cond: Condition) -> str:
-    target = "each area" if cond.each_area else (cond.node or "")
+    target = _("each area") if cond.each_area else (cond.node or "")
     if cond.min_share is not None:
         return f"{target} >= {cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
     return f"{target} >= {cond.min_points}"
@@ -70,6 +77,14 @@ def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
         before, after = getattr(ra, field), getattr(rb, field)
         if before != after:
             out.append(Change("rules", "changed", field, str(before), str(after)))
+    # both change what validate requires and how results are labelled
+    if ra.evidence_required != rb.evidence_required:
+        before_flag, after_flag = _flag(ra.evidence_required), _flag(rb.evidence_required)
+        out.append(Change("rules", "changed", "evidence_required", before_flag, after_flag))
+    if ra.provenance != rb.provenance:
+        out.append(
+            Change("rules", "changed", "provenance", _prov(ra.provenance), _prov(rb.provenance))
+        )
     out.extend(_keyed("scale", ra.scales, rb.scales, _scale))
     areas_a = {x.id: x.name for x in ra.areas}
     areas_b = {x.id: x.name for x in rb.areas}
@@ -122,6 +137,14 @@ def _predicates(before: tuple[Predicate, ...], after: tuple[Predicate, ...]) -> 
                         "condition", "changed", key, _condition(conds_old[cid]), _condition(cond)
                     )
                 )
+            if cid not in conds_old:
+                continue
+            was_cond = conds_old[cid]
+            if was_cond.name != cond.name:
+                out.append(Change("condition", "renamed", key, was_cond.name, cond.name))
+            if was_cond.provenance != cond.provenance:
+                shown = _prov(was_cond.provenance), _prov(cond.provenance)
+                out.append(Change("condition", "provenance", key, *shown))
         out.extend(
             Change("condition", "removed", f"{pid}.{cid}", _condition(cond), None)
             for cid, cond in conds_old.items()
@@ -215,6 +238,16 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
             out.append(Change("question", "options", qid))
         if was.question.counts != ref.question.counts:
             out.append(Change("question", "counts", qid))
+        old, new = was.question, ref.question
+        if old.detail != new.detail:
+            out.append(Change("question", "detail", qid, old.detail, new.detail))
+        if old.provenance != new.provenance:
+            out.append(
+                Change("question", "provenance", qid, _prov(old.provenance), _prov(new.provenance))
+            )
+        if old.evidence_required != new.evidence_required:
+            before, after = _flag(old.evidence_required), _flag(new.evidence_required)
+            out.append(Change("question", "evidence", qid, before, after))
     out.extend(
         Change("question", "removed", qid, ref.question.text, None)
         for qid, ref in a.questions.items()

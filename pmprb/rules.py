@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
-from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+from .loader import Loc, Pending, locate, parse, pydantic_pending, suggest
 
 NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=120)]
 Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
@@ -255,6 +256,10 @@ class LoadedRules:
             out.append(current)
             current = current.base
         return out
+
+    def accepted_ids(self) -> list[str]:
+        """The rule set ids an answer file may name: this one's and those it extends."""
+        return list(dict.fromkeys(r.rules.id for r in self.lineage()))
 
     @classmethod
     def build(
@@ -510,22 +515,32 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=32)
+def parse_rules(shown: str, text: str) -> tuple[Any, LoadedRules | None]:
+    """A rule set file's parsed data and, for a plain rule set, the validated rules (None for
+    an overlay, whose result also depends on its base); problems raise ProblemsError.
+
+    Cached by name and text: the same text gives the same result, so a bundled rule set
+    loaded directly and as an overlay's base is validated once. The data is shared: never
+    mutate it (an overlay merges into a deep copy).
+    """
+    data = parse(shown, text)
+    if is_overlay(data):
+        return data, None
+    rs = validate_rules(data, shown, text)
+    return data, LoadedRules.build(rs, shown, sha256_text(text))
+
+
 def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
     """Read and validate a rule set file or an overlay; problems raise RulesError."""
-    shown = display or str(path)
-    try:
-        text = read_text(path, shown)
-        data = parse(shown, text)
-        if is_overlay(data):
-            from .overlay import resolve_overlay
+    from .overlay import resolve_file  # overlay builds on this module
 
-            return resolve_overlay(path, shown, text, data).loaded
-        rs = validate_rules(data, shown, text)
+    try:
+        return resolve_file(path, display).loaded
     except RulesError:
         raise
     except ProblemsError as exc:
         raise RulesError(exc.problems) from None
-    return LoadedRules.build(rs, shown, sha256_text(text))
 
 
 def bundled_dir() -> Path:
@@ -542,15 +557,26 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-@cache
-def load_rules(ref: str) -> LoadedRules:
-    """A rule set by bundled id or by path; problems raise ProblemsError."""
-    candidate = Path(ref)
+def locate_ref(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
+    """A bundled id or a path (relative to `relative_to` if given) as the file to read and the
+    name to show; an unknown id raises RulesError (with a did-you-mean).
+
+    A file wins over a bundled id of the same name; anything else with that name (a
+    directory) does not. A ref with a path separator is never a bundled id (files under
+    rules/overlays/ are not bundled ids). A path that cannot be read is left to read_text,
+    which says why (no such file, a directory).
+    """
+    candidate = relative_to / ref if relative_to is not None else Path(ref)
+    shown = ref if relative_to is None else os.path.normpath(str(candidate))
     if ref.endswith((".yaml", ".yml")) or candidate.is_file():
-        return load_rules_file(candidate)
-    bundled = bundled_dir() / f"{ref}.yaml"
-    if bundled.is_file():
-        return load_rules_file(bundled, f"{ref} ({bundled.name})")
+        return candidate, shown
+    is_path = "/" in ref or os.sep in ref
+    if not is_path:
+        bundled = bundled_dir() / f"{ref}.yaml"
+        if bundled.is_file():
+            return bundled, f"{ref} ({bundled.name})"
+    if is_path or candidate.exists():
+        return candidate, shown
     raise RulesError(
         [
             Problem(
@@ -564,3 +590,10 @@ def load_rules(ref: str) -> LoadedRules:
             )
         ]
     )
+
+
+@cache
+def load_rules(ref: str) -> LoadedRules:
+    """A rule set by bundled id or by path; problems raise ProblemsError."""
+    path, shown = locate_ref(ref)
+    return load_rules_file(path, shown)

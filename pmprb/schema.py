@@ -179,7 +179,7 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["rules", "year", "unit"],
         "properties": {
-            "rules": {"description": _field(AnswerFile, "rules"), "const": rs.id},
+            "rules": {"description": _field(AnswerFile, "rules"), **_one_of(loaded.accepted_ids())},
             "year": {**year, "description": str(year.get("description", "")) + years},
             "unit": UnitInfo.model_json_schema(),
             "answers": {
@@ -204,6 +204,11 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
             },
         },
     }
+
+
+def _one_of(values: list[str]) -> dict[str, Any]:
+    """A const for one allowed value, else an enum (an overlay accepts its bases' ids)."""
+    return {"const": values[0]} if len(values) == 1 else {"enum": values}
 
 
 def _node_name(loaded: LoadedRules, nid: str) -> str:

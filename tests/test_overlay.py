@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from fractions import Fraction as F
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+import pmprb.rules as rules_module
 from pmprb.assessment import load_assessment
 from pmprb.cli import app
 from pmprb.engine import Result, score
 from pmprb.errors import Problem, ProblemsError
-from pmprb.rules import load_rules_file
+from pmprb.rules import RuleSet, load_rules, load_rules_file
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write
 
@@ -258,3 +260,51 @@ def test_init_and_score_with_an_overlay(tmp_path: Path, runner: CliRunner) -> No
     assert json.loads(out.stdout)["unanswered"] == 188
     shown = runner.invoke(app, ["rules", "show", str(CONTOH)])
     assert "overlay of permenpanrb-26-2020 2020.1" in shown.stdout
+
+
+def test_a_base_loaded_directly_and_under_an_overlay_is_validated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a bundled rule set and an overlay of it (as in `rules diff`): one validation, one object
+    bundled = load_rules("zona-integritas-2022")
+    path = overlay(tmp_path, "title: ZI x\n", base="zona-integritas-2022")
+    assert load_rules_file(path).base is bundled
+    # a fresh base file: count the validations of plain rule sets
+    base = write(tmp_path, MINI.read_text(encoding="utf-8") + "# a copy\n", "base.yaml")
+    on_top = overlay(tmp_path, "title: Mini x\n", "on-top.yaml", base="base.yaml")
+    seen: list[str] = []
+    real = rules_module.validate_rules
+
+    def counting(data: Any, shown: str, text: str) -> RuleSet:
+        seen.append(shown)
+        return real(data, shown, text)
+
+    monkeypatch.setattr(rules_module, "validate_rules", counting)
+    plain = load_rules_file(base)
+    assert load_rules_file(on_top).base is plain
+    assert seen == [str(base)]
+
+
+def test_a_removed_predicate_or_condition_takes_no_other_changes(tmp_path: Path) -> None:
+    # as for a node: every other key is a located problem, known or not
+    path = overlay(
+        tmp_path,
+        "predicates:\n"
+        "  WBBM: {remove: true, name: X, bogus: 1}\n"
+        "  WBK:\n"
+        "    conditions:\n"
+        "      ipkp: {remove: true, min_points: 15}\n"
+        "      total: {remove: 'yes', min_points: 70}\n",
+        base="zona-integritas-2022",
+    )
+    found = problems(path)
+    assert [(p.line, p.col, p.code) for p in found] == [
+        (5, 24, "invalid"),  # name
+        (8, 28, "invalid"),  # min_points
+        (9, 23, "invalid"),  # 'yes'
+    ]
+    assert found[0].message == "a removed predicate takes no other changes"
+    assert found[1].message == "a removed condition takes no other changes"
+    assert found[2].message == "`remove` takes only true"
+    node = overlay(tmp_path, "nodes:\n  h: {remove: true, weight: 2}\n", "node.yaml")
+    assert [p.message for p in problems(node)] == ["a removed node takes no other changes"]

@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pmprb.cli import app
+from pmprb.errors import RulesError
+from pmprb.i18n import set_language
 from pmprb.rulediff import Change, diff
-from pmprb.rules import bundled_ids, load_rules
+from pmprb.rules import bundled_ids, load_rules, locate_ref
 
 from .conftest import MINI, ROOT, write
 
@@ -175,3 +177,107 @@ def test_guide_markdown_escapes_and_bad_format(runner: CliRunner) -> None:
     assert "- **`p.a1.i6.a`** Q" in out.stdout
     assert "**A** (1): semua" in out.stdout
     assert runner.invoke(app, ["guide", "-f", "pdf"]).exit_code == 2
+
+
+def test_every_rules_command_finds_a_rule_set_the_same_way(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an unknown id: the same problem (with the bundled ids) from check and show, exit 2
+    check = runner.invoke(app, ["rules", "check", "permenpanrb-26-2021"])
+    show = runner.invoke(app, ["rules", "show", "permenpanrb-26-2021"])
+    assert (check.exit_code, show.exit_code) == (2, 2)
+    assert check.stderr == show.stderr
+    assert "unknown_rules" in check.stderr
+    assert "did you mean 'permenpanrb-26-2020'" in check.stderr
+    # a directory named like a bundled id does not hide the bundled rule set
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "permenpanrb-26-2020").mkdir()
+    check = runner.invoke(app, ["rules", "check", "permenpanrb-26-2020"])
+    assert check.exit_code == 0, check.output
+    assert "valid: permenpanrb-26-2020" in check.stdout
+    assert runner.invoke(app, ["rules", "show", "permenpanrb-26-2020"]).exit_code == 0
+    # a directory that is no bundled id is named as such by both
+    (tmp_path / "folder").mkdir()
+    for command in ("check", "show"):
+        out = runner.invoke(app, ["rules", command, "folder"])
+        assert out.exit_code == 2
+        assert "folder: [error] unreadable: is a directory" in out.stderr
+
+
+def test_locate_ref_paths_and_bundled_ids(tmp_path: Path) -> None:
+    bundled, shown = locate_ref("zona-integritas-2022")
+    assert bundled.is_file()
+    assert shown == "zona-integritas-2022 (zona-integritas-2022.yaml)"
+    # files under rules/overlays are not bundled ids, whatever the folder layout
+    path, shown = locate_ref("overlays/contoh-reform-resmi")
+    assert (path, shown) == (Path("overlays/contoh-reform-resmi"), "overlays/contoh-reform-resmi")
+    # relative to an overlay's folder, shown normalised
+    path, shown = locate_ref("../base.yaml", tmp_path / "sub")
+    assert path == tmp_path / "sub" / "../base.yaml"
+    assert shown == str(tmp_path / "base.yaml")
+    with pytest.raises(RulesError) as info:
+        locate_ref("nosuch")
+    [problem] = info.value.problems
+    assert problem.code == "unknown_rules"
+    assert ", ".join(bundled_ids()) in problem.message
+
+
+def test_diff_reports_what_changes_validate_and_score_output(tmp_path: Path) -> None:
+    mini = MINI.read_text(encoding="utf-8")
+    question = "{id: p.a1.i1.a, text: Q, scale: yt}"
+    assert question in mini
+    changed = mini.replace("provenance: {status: verified, source: tests}", "").replace(
+        question,
+        "{id: p.a1.i1.a, text: Q, scale: yt, detail: Full Q, evidence_required: true,"
+        " provenance: {status: inferred, source: a guess}}",
+    )
+    path = write(tmp_path, changed + "evidence_required: true\n", "evidence.yaml")
+    changes = diff(load_rules(str(MINI)), load_rules(str(path)))
+    assert changes == [
+        Change("rules", "changed", "evidence_required", "false", "true"),
+        Change("rules", "changed", "provenance", "verified: tests", None),
+        Change("question", "detail", "p.a1.i1.a", "", "Full Q"),
+        Change("question", "provenance", "p.a1.i1.a", None, "inferred: a guess"),
+        Change("question", "evidence", "p.a1.i1.a", None, "true"),
+    ]
+    overlay = write(
+        tmp_path,
+        "extends: zona-integritas-2022\nid: zi-x\nversion: '1'\npredicates:\n  WBK:\n"
+        "    conditions:\n      ipkp: {name: IPKP, provenance: {status: provisional}}\n",
+        "zi.yaml",
+    )
+    by = {(c.kind, c.change, c.id): c for c in diff(load_rules("zona-integritas-2022"),
+                                                    load_rules(str(overlay)))}  # fmt: skip
+    assert by[("condition", "provenance", "WBK.ipkp")].after == "provisional: "
+    assert by[("condition", "renamed", "WBK.ipkp")].after == "IPKP"
+
+
+def test_diff_of_files_that_differ_only_where_nothing_is_compared(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    copy = write(tmp_path, MINI.read_text(encoding="utf-8") + "# a comment\n", "copy.yaml")
+    assert diff(load_rules(str(MINI)), load_rules(str(copy))) == []
+    out = runner.invoke(app, ["rules", "diff", str(MINI), str(copy)])
+    assert out.exit_code == 0
+    assert "No differences." not in out.stdout
+    assert "the files are not the same" in out.stdout
+    assert load_rules(str(copy)).sha256[:12] in out.stdout
+    same = runner.invoke(app, ["rules", "diff", str(MINI), str(MINI)])
+    assert "No differences." in same.stdout
+
+
+def test_diff_conditions_speak_the_language(tmp_path: Path) -> None:
+    overlay = write(
+        tmp_path,
+        "extends: zona-integritas-2022\nid: zi-x\nversion: '1'\npredicates:\n  WBK:\n"
+        "    conditions:\n      area: {min_share: 0.7}\n",
+        "zi.yaml",
+    )
+    before, after = load_rules("zona-integritas-2022"), load_rules(str(overlay))
+    set_language("id")
+    try:
+        changes = diff(before, after)
+    finally:
+        set_language("en")
+    [area] = [c for c in changes if c.id == "WBK.area"]
+    assert (area.before, area.after) == ("setiap area >= 60%", "setiap area >= 70%")

@@ -154,3 +154,27 @@ def test_case_variants_match_the_portable_pattern(label: str, tmp_path: Path) ->
     assert "(?i)" not in pattern
     assert re.fullmatch(pattern, label)
     assert not re.fullmatch(pattern, "Yaa")
+
+
+def test_an_overlays_schema_accepts_the_ids_pmprb_accepts(tmp_path: Path) -> None:
+    overlay = ROOT / "rules" / "overlays" / "contoh-reform-resmi.yaml"
+    loaded = load_rules(str(overlay))
+    schema = export(str(overlay), tmp_path)
+    rules = json.loads(schema.read_text(encoding="utf-8"))["properties"]["rules"]
+    assert rules["enum"] == ["contoh-reform-resmi", "permenpanrb-26-2020"]
+    assert "const" not in rules
+    assert rules["enum"] == loaded.accepted_ids()
+    # an answer file for the base and one naming the overlay: both valid for pmprb and schema
+    base_file = EXAMPLES / "kota-sukamaju-2021" / "diskominfo.yaml"
+    text = base_file.read_text(encoding="utf-8")
+    assert "rules: permenpanrb-26-2020\n" in text
+    own = tmp_path / "own.yaml"
+    own.write_text(text.replace("rules: permenpanrb-26-2020\n", "rules: contoh-reform-resmi\n"))
+    other = tmp_path / "other.yaml"
+    other.write_text(text.replace("rules: permenpanrb-26-2020\n", "rules: zona-integritas-2022\n"))
+    for path in (base_file, own):
+        assert (
+            CliRunner().invoke(app, ["validate", str(path), "--rules", str(overlay)]).exit_code == 0
+        )
+    assert CliRunner().invoke(app, ["validate", str(other), "--rules", str(overlay)]).exit_code == 1
+    assert list(check_jsonschema(schema, [base_file, own, other])) == ["other.yaml"]

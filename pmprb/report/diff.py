@@ -21,7 +21,15 @@ def render_diff(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> Render
     """The changes from `a` to `b` as a table (or a line saying there are none)."""
     head = Text(f"{a.rules.id} {a.rules.version} → {b.rules.id} {b.rules.version}", style="bold")
     if not changes:
-        return Group(head, Text(_("No differences.")))
+        apart = _files_apart(a, b)
+        if apart is None:
+            return Group(head, Text(_("No differences.")))
+        # something the diff does not compare (comments, layout, order) tells the files apart
+        message = _(
+            "No differences in what is compared, but the files are not the same"
+            " (sha256 {a} and {b})."
+        ).format(a=apart[0][:12], b=apart[1][:12])
+        return Group(head, Text(message))
     table = Table(show_edge=False)
     for col in (_("Kind"), _("Change"), _("Id"), _("Before"), _("After")):
         table.add_column(col)
@@ -38,6 +46,19 @@ def render_diff(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> Render
         style="dim",
     )
     return Group(head, table, summary)
+
+
+def _files_apart(a: LoadedRules, b: LoadedRules) -> tuple[str, str] | None:
+    """The first two hashes that differ along the two lineages (an overlay, then its bases),
+    or None when every file is the same."""
+    hashes_a = [r.sha256 for r in a.lineage()]
+    hashes_b = [r.sha256 for r in b.lineage()]
+    for ha, hb in zip(hashes_a, hashes_b, strict=False):
+        if ha != hb:
+            return ha, hb
+    if len(hashes_a) == len(hashes_b):
+        return None
+    return a.sha256, b.sha256  # one extends more files than the other
 
 
 def diff_json(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> str:
