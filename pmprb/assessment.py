@@ -380,7 +380,7 @@ def validate_assessment(
     if loaded is not None:
         named = data.get("rules")
         # an overlay scores the answer files of the rule sets it extends
-        if isinstance(named, str) and named not in {r.rules.id for r in loaded.lineage()}:
+        if isinstance(named, str) and named not in loaded.accepted_ids():
             message = _("the file is for rule set '{file}', not '{given}'").format(
                 file=named, given=loaded.rules.id
             )

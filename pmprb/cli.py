@@ -564,9 +564,9 @@ def _write(path: Path, data: str | bytes | None, inputs: list[Path], rules: str 
     False (with the reason on stderr) when it could not be written.
     """
     from .files import ProtectedFile, check_target, write_atomic
-    from .rulecheck import rules_path
+    from .rules import locate_ref
 
-    protect = [*inputs, rules_path(rules)[0]] if rules is not None else inputs
+    protect = [*inputs, locate_ref(rules)[0]] if rules is not None else inputs
     try:
         if data is None:
             check_target(path, protect)

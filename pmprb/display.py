@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .i18n import _
-from .rules import Condition, Provenance
+
+if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
+    from .rules import Condition, Provenance
 
 
 def number(value: Fraction | Decimal, places: int = 4) -> str:
@@ -23,11 +26,12 @@ def number(value: Fraction | Decimal, places: int = 4) -> str:
 
 
 def minimum(cond: Condition) -> str:
-    """A predicate condition's threshold: a share as a percentage (85%), else points."""
+    """A predicate condition's threshold: a share as a percentage (85%), else the points
+    as the rule set writes them (14.00)."""
     if cond.min_share is not None:
         return number(cond.min_share * 100) + "%"
     assert cond.min_points is not None  # the model requires one of the two
-    return number(cond.min_points)
+    return format(cond.min_points, "f")
 
 
 def status(prov: Provenance | None, inherited: str) -> str:

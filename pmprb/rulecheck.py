@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
+from . import display
 from .errors import Problem, ProblemsError
 from .i18n import _
 from .loader import Loc, Pending
@@ -22,11 +22,6 @@ class CheckReport:
 
     loaded: LoadedRules | None
     problems: list[Problem]
-
-
-def rules_path(ref: str) -> tuple[Path, str]:
-    """A bundled id or a path, as the file to read and the name to show (see rules.locate_ref)."""
-    return locate_ref(ref)
 
 
 def check_rules(ref: str) -> CheckReport:
@@ -67,7 +62,12 @@ def weight_warnings(resolved: Resolved) -> list[Pending]:
             message = _(
                 "the weights under '{id}' add up to {sum}, not {weight} ({off}% apart):"
                 " each one counts as its share of {sum}"
-            ).format(id=node_id, sum=_num(printed), weight=_num(weight), off=f"{float(off):.1f}")
+            ).format(
+                id=node_id,
+                sum=display.number(printed),
+                weight=display.number(weight),
+                off=f"{float(off):.1f}",
+            )
             out.append(Pending(cause(loc, key, children), "weight_sum", message, level="warning"))
 
     def visit(node: Node, loc: Loc) -> None:
@@ -80,7 +80,3 @@ def weight_warnings(resolved: Resolved) -> list[Pending]:
     for i, top in enumerate(rs.tree):
         visit(top, ("tree", i))
     return out
-
-
-def _num(value: Fraction) -> str:
-    return f"{float(value):.4f}".rstrip("0").rstrip(".")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from typing import TypeVar
 
+from . import display
 from .i18n import _
 from .rules import (
     Band,
@@ -37,12 +36,6 @@ class Change:
     after: str | None = None
 
 
-def _num(value: Fraction | Decimal) -> str:
-    exact = Fraction(value)
-    text = f"{float(exact):.4f}".rstrip("0").rstrip(".")
-    return text if Fraction(text) == exact else "~" + text
-
-
 def _scale(scale: ChoiceScale | NumberScale) -> str:
     if isinstance(scale, ChoiceScale):
         return ", ".join(f"{k}={v}" for k, v in scale.options.items())
@@ -64,9 +57,7 @@ def _band(band: Band) -> str:
 
 def _condition(cond: Condition) -> str:
     target = _("each area") if cond.each_area else (cond.node or "")
-    if cond.min_share is not None:
-        return f"{target} >= {cond.min_share * 100:f}".rstrip("0").rstrip(".") + "%"
-    return f"{target} >= {cond.min_points}"
+    return f"{target} >= {display.minimum(cond)}"
 
 
 def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
@@ -170,7 +161,7 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
     out: list[Change] = []
     pa, pb = _parents(a), _parents(b)
     for node_id, node in b.nodes.items():
-        shown = f"{node.name}, weight {node.weight} (max {_num(b.maxima[node_id])})"
+        shown = f"{node.name}, weight {node.weight} (max {display.number(b.maxima[node_id])})"
         if node_id not in a.nodes:
             out.append(Change("node", "added", node_id, None, shown))
             continue
@@ -181,8 +172,8 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
                     "node",
                     "reweighted",
                     node_id,
-                    f"{was.weight} (max {_num(a.maxima[node_id])})",
-                    f"{node.weight} (max {_num(b.maxima[node_id])})",
+                    f"{was.weight} (max {display.number(a.maxima[node_id])})",
+                    f"{node.weight} (max {display.number(b.maxima[node_id])})",
                 )
             )
         elif a.maxima[node_id] != b.maxima[node_id]:
@@ -191,8 +182,8 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
                     "node",
                     "rescaled",
                     node_id,
-                    f"max {_num(a.maxima[node_id])}",
-                    f"max {_num(b.maxima[node_id])}",
+                    f"max {display.number(a.maxima[node_id])}",
+                    f"max {display.number(b.maxima[node_id])}",
                 )
             )
         if was.name != node.name:

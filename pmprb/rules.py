@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import display
 from .errors import Problem, ProblemsError, RulesError
 from .i18n import _
 from .loader import Loc, Pending, locate, parse, pydantic_pending, suggest
@@ -420,7 +421,7 @@ def _check_predicates(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
                         "unreachable",
                         _("{points} is more than the {max} points of '{id}': never met").format(
                             points=cond.min_points,
-                            max=_show(maxima[cond.node]),
+                            max=display.number(maxima[cond.node]),
                             id=cond.node,
                         ),
                     )
@@ -449,11 +450,6 @@ def _maxima(rs: RuleSet) -> dict[str, Fraction]:
 
     visit(rs.tree, maxima["root"])
     return maxima
-
-
-def _show(value: Fraction) -> str:
-    """A number for a message: at most 4 decimals, no trailing zeros."""
-    return f"{float(value):.4f}".rstrip("0").rstrip(".")
 
 
 def _check_bands(rs: RuleSet) -> list[Pending]:

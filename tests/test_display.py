@@ -36,5 +36,5 @@ def test_a_share_minimum_is_a_true_percentage(share: str, shown: str) -> None:
     assert minimum(cond) == shown
 
 
-def test_a_points_minimum() -> None:
-    assert minimum(Condition(id="c", name="C", node="root", min_points=Decimal("75.0"))) == "75"
+def test_a_points_minimum_is_shown_as_written() -> None:
+    assert minimum(Condition(id="c", name="C", node="root", min_points=Decimal("14.00"))) == "14.00"
