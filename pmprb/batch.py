@@ -145,8 +145,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
     for top in result.root.children:
         components.append(_ratio(top.points, top.maximum) if top.known else None)
         components.extend(_ratio(c.points, c.maximum) if c.known else None for c in top.children)
-    reached = result.reached
-    band = result.band
+    named = result.category
     rows: list[DetailRow] = []
     published = False
     for node in result.root.walk():
@@ -178,8 +177,8 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
         rules_ref=rules_ref,
         rules_digest=result.rules.digest,
         index=result.index,
-        category=band.id if band else (reached.id if reached else None),
-        predicate=band.name if band else (reached.name if reached else None),
+        category=named[0] if named else None,
+        predicate=named[1] if named else None,
         published=published,
         questions=result.questions,
         answered=result.answered,

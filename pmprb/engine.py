@@ -172,6 +172,14 @@ class Result:
         """The highest predicate whose conditions all hold."""
         return next((p for p in self.predicates if p.met), None)
 
+    @property
+    def category(self) -> tuple[str, str] | None:
+        """What the result is called: its band (id, name), else the predicate reached."""
+        if self.band is not None:
+            return self.band.id, self.band.name
+        reached = self.reached
+        return (reached.id, reached.name) if reached is not None else None
+
     def provisional_nodes(self) -> list[NodeResult]:
         """Highest nodes whose provisional weights this result depends on."""
         out: list[NodeResult] = []

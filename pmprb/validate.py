@@ -299,9 +299,8 @@ class _Run:
 
         result = score(assessment)
         rs = assessment.rules.rules
-        reached = result.reached
-        category = result.band.id if result.band else (reached.id if reached else None)
-        predicate = result.band.name if result.band else (reached.name if reached else None)
+        named = result.category
+        category, predicate = named if named is not None else (None, None)
         scored = Scored(
             assessment.unit.name,
             assessment.unit.code,

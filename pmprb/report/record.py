@@ -89,6 +89,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
     a = result.assessment
     nxt = next_band(result)
     reached = result.reached
+    named = result.category
     upcoming = next_predicate(result)
     names = {n.id: n.name for n in result.root.walk()} | {a.id: a.name for a in result.areas}
     return {
@@ -97,8 +98,8 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
         "year": a.year,
         "rules": rules_record(result.rules),
         "index": float(result.index),
-        "category": result.band.id if result.band else (reached.id if reached else None),
-        "predicate": result.band.name if result.band else (reached.name if reached else None),
+        "category": named[0] if named else None,
+        "predicate": named[1] if named else None,
         "questions": result.questions,
         "answered": result.answered,
         "unanswered": result.unanswered,
