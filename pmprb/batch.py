@@ -35,6 +35,7 @@ from .engine import Result, round_half_up, score, weak_areas
 from .errors import Problem, ProblemsError
 from .files import answer_files, write_atomic
 from .i18n import _, set_language
+from .limits import current as current_limits
 from .loader import Pending, locate, parse, read_text
 from .rules import LoadedRules, load_rules
 
@@ -428,6 +429,8 @@ def cache_for(options: Options) -> Cache | None:
             options.rules or "",
             override,
             "detail" if options.detail else "summary",
+            # a file within the limits of one run may not be within another's
+            repr(current_limits()),
         )
     )
     return Cache(Path(options.cache_dir), salt)
@@ -472,10 +475,16 @@ _worker: tuple[Options, Cache | None] | None = None
 GC_THRESHOLD = 50_000
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
+def _raise_gc_threshold() -> tuple[int, int, int]:
+    """Apply GC_THRESHOLD to generation 0; returns the thresholds it replaced."""
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], GC_THRESHOLD), old[1], old[2])
+    return old
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    old = _raise_gc_threshold()
     try:
         yield
     finally:
@@ -485,7 +494,7 @@ def _fewer_collections() -> Iterator[None]:
 def _init_worker(options: Options) -> None:
     """Set a worker up like the parent: language, directory, rule set loaded once."""
     global _worker
-    gc.set_threshold(max(gc.get_threshold()[0], GC_THRESHOLD), *gc.get_threshold()[1:])
+    _raise_gc_threshold()  # for the worker's whole life
     set_language(options.language)
     os.chdir(options.cwd)
     store = cache_for(options)

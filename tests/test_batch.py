@@ -489,6 +489,18 @@ def test_cache_rescores_when_an_overlays_base_changes(
     assert counter.calls == 2
 
 
+def test_cached_results_never_bypass_a_lower_limit(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = city(tmp_path)
+    store = tmp_path / "cache"
+    assert cached_run(runner, folder, store).exit_code == 0
+    monkeypatch.setenv("PMPRB_MAX_ANSWERS", "10")
+    again = cached_run(runner, folder, store)
+    assert again.exit_code == 1
+    assert "too_many" in again.stderr
+
+
 def test_corrupt_or_foreign_cache_entries_are_never_trusted(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
