@@ -206,6 +206,9 @@ def batch(
                 fmt=format, all=", ".join(f.value for f in BatchFormat)
             )
         )
+    if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
+        # the rows would be built for every unit and never shown
+        _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
     if fmt is BatchFormat.xlsx and output is None and sys.stdout.isatty():
         _bad_usage(_("xlsx is binary: give --output FILE or redirect the output"))
     if rules is not None:
@@ -266,11 +269,12 @@ def _emit_batch(
     if fmt is BatchFormat.xlsx:
         from .report import xlsx
 
-        if xlsx.detail_size(result) > xlsx.MAX_ROWS:
+        rows = xlsx.detail_size(result)
+        if rows > xlsx.MAX_ROWS:
             _bad_usage(
                 _(
                     "the detail needs {n} rows, more than Excel holds; use --format csv --detail"
-                ).format(n=xlsx.detail_size(result))
+                ).format(n=rows)
             )
         payload = xlsx.to_xlsx(result)
     elif fmt is BatchFormat.table:

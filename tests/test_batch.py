@@ -578,3 +578,10 @@ def test_scoring_a_file_leaves_nothing_for_the_cyclic_gc(tmp_path: Path) -> None
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
+
+
+def test_detail_is_refused_where_it_would_not_be_shown(runner: CliRunner) -> None:
+    for fmt in ("table", "markdown"):
+        result = run(runner, str(CITY), "--detail", "-f", fmt)
+        assert result.exit_code == 2
+        assert "--detail is for csv and json" in result.stderr
