@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -36,6 +36,9 @@ from .loader import (
     suggest,
 )
 from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 
 def _scalar(value: Any) -> str | int | Decimal:
@@ -348,12 +351,14 @@ def usable_answers(data: dict[Any, Any], rules: LoadedRules) -> dict[str, Given]
 
 
 def validate_assessment(
-    data: Any, path: str, text: str, rules_ref: str | None = None
+    data: Any, path: str, text: str, rules_ref: str | None = None, root: Node | None = None
 ) -> Assessment:
     """Validate parsed answer data against its rule set (or the one given).
 
     Every problem is reported at once: when the schema check fails, the answers that are
-    well-formed on their own are still checked against the rule set.
+    well-formed on their own are still checked against the rule set. `root`, the text's
+    node tree when the caller kept it (loader.parse_nodes), spares composing the text
+    again to locate problems.
     """
     if data is None:
         message = _("the file is empty: an answer file needs rules, year, unit and answers")
@@ -366,7 +371,9 @@ def validate_assessment(
     if isinstance(raw_answers, dict) and len(raw_answers) > limit:
         # refuse before validating thousands of entries
         message = _("{n} answers; the limit is {limit}").format(n=len(raw_answers), limit=limit)
-        raise ProblemsError(locate(path, text, [Pending(("answers",), "too_many", message, "key")]))
+        raise ProblemsError(
+            locate(path, text, [Pending(("answers",), "too_many", message, "key")], root)
+        )
     pending: list[Pending] = []
     model: AnswerFile | None = None
     try:
@@ -392,7 +399,7 @@ def validate_assessment(
         answers, scores, found = check(raw_answers, raw_scores, loaded)
         pending.extend(found)
     if pending or model is None or loaded is None:
-        raise ProblemsError(locate(path, text, pending))
+        raise ProblemsError(locate(path, text, pending, root))
     warnings: list[Pending] = []
     years = loaded.rules.years
     if years is not None and not years[0] <= model.year <= years[1]:
@@ -401,5 +408,11 @@ def validate_assessment(
         )
         warnings.append(Pending(("year",), "year_outside", message, level="warning"))
     return Assessment(
-        path, model.unit, model.year, loaded, answers, scores, tuple(locate(path, text, warnings))
+        path,
+        model.unit,
+        model.year,
+        loaded,
+        answers,
+        scores,
+        tuple(locate(path, text, warnings, root)),
     )

@@ -205,7 +205,7 @@ class _Run:
         problems: list[Problem] = []
         assessment: Assessment | None = None
         try:
-            assessment = validate_assessment(data, shown, text, self.options.rules)
+            assessment = validate_assessment(data, shown, text, self.options.rules, root)
             problems.extend(assessment.warnings)
         except ProblemsError as exc:
             # a broken rule set named by the file (RulesError) is this file's problem too:

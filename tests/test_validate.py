@@ -15,6 +15,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -422,3 +423,22 @@ def test_a_broken_rule_set_named_by_one_file_does_not_stop_the_others(
     assert code == 1
     assert "2 files checked, 1 with errors" in out
     assert f"{broken}:3:1: [error] yaml_syntax" in out  # located in the rule set file
+
+
+def test_a_file_with_problems_is_composed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # validate keeps the node tree it parsed; locating the problems must reuse it
+    text = (EXAMPLES / "kota-sukamaju-2021" / "bappeda.yaml").read_text(encoding="utf-8")
+    write(tmp_path, text.replace("mp.tim_rb.a: ", "mp.tim_rb.a: Z  # ", 1), "bad.yaml")
+    calls: list[str] = []
+    real = yaml.compose
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("compose")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(yaml, "compose", counted)
+    report = validate_paths([tmp_path], Options(None, False, None, None, False))
+    assert report.exit_code == 1
+    assert calls == []
