@@ -11,9 +11,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -120,14 +121,7 @@ def score(
     from .engine import score as score_assessment
     from .report import Format
 
-    try:
-        fmt = Format(format)
-    except ValueError:
-        _bad_usage(
-            _("unknown format '{fmt}'; use one of: {all}").format(
-                fmt=format, all=", ".join(f.value for f in Format)
-            )
-        )
+    fmt = _format(Format, format)
     assessment = load_assessment(file, rules)
     result = score_assessment(assessment)
     if assessment.warnings:
@@ -198,14 +192,7 @@ def batch(
     from .i18n import resolve_language
     from .report import BatchFormat
 
-    try:
-        fmt = BatchFormat(format)
-    except ValueError:
-        _bad_usage(
-            _("unknown format '{fmt}'; use one of: {all}").format(
-                fmt=format, all=", ".join(f.value for f in BatchFormat)
-            )
-        )
+    fmt = _format(BatchFormat, format)
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -337,7 +324,22 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         yield tick
 
 
-def _bad_usage(message: str) -> Any:
+E = TypeVar("E", bound=StrEnum)
+
+
+def _format(kind: type[E], value: str) -> E:
+    """A --format value as its enum member; anything else is bad usage (exit 2)."""
+    try:
+        return kind(value)
+    except ValueError:
+        _bad_usage(
+            _("unknown format '{fmt}'; use one of: {all}").format(
+                fmt=value, all=", ".join(member.value for member in kind)
+            )
+        )
+
+
+def _bad_usage(message: str) -> NoReturn:
     _stderr().print(message, style="red", markup=False)
     raise typer.Exit(Exit.CANNOT_RUN)
 
@@ -463,16 +465,14 @@ def rules_diff(
 
     Exit codes: 0 (differences or not); 2 a rule set could not be read.
     """
+    from .report import DiffFormat
     from .rulediff import diff
     from .rules import load_rules
 
-    if format not in ("table", "json"):
-        _bad_usage(
-            _("unknown format '{fmt}'; use one of: {all}").format(fmt=format, all="table, json")
-        )
+    fmt = _format(DiffFormat, format)
     before, after = load_rules(a), load_rules(b)
     changes = diff(before, after)
-    if format == "json":
+    if fmt is DiffFormat.json:
         from .report.diff import diff_json
 
         sys.stdout.write(diff_json(before, after, changes))
@@ -532,14 +532,7 @@ def validate(
     from .report.validation import render, to_summary
     from .validate import Options, parse_threshold, validate_paths
 
-    try:
-        fmt = ValidateFormat(format)
-    except ValueError:
-        _bad_usage(
-            _("unknown format '{fmt}'; use one of: {all}").format(
-                fmt=format, all=", ".join(f.value for f in ValidateFormat)
-            )
-        )
+    fmt = _format(ValidateFormat, format)
     try:
         threshold = parse_threshold(fail_under) if fail_under is not None else None
     except ValueError:
@@ -604,15 +597,17 @@ def guide(
     HTML is one standalone page, ready to print. Exit codes: 0 ok; 2 cannot run.
     """
     from .i18n import current_language
+    from .report import GuideFormat
     from .report.guide import guide_html, guide_markdown
     from .rules import load_rules
 
-    if format not in ("markdown", "html"):
-        _bad_usage(
-            _("unknown format '{fmt}'; use one of: {all}").format(fmt=format, all="markdown, html")
-        )
+    fmt = _format(GuideFormat, format)
     loaded = load_rules(rules)
-    text = guide_html(loaded, current_language()) if format == "html" else guide_markdown(loaded)
+    text = (
+        guide_html(loaded, current_language())
+        if fmt is GuideFormat.html
+        else guide_markdown(loaded)
+    )
     if output is None:
         sys.stdout.write(text)
         return

@@ -32,3 +32,17 @@ class BatchFormat(StrEnum):
     csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
+
+
+class DiffFormat(StrEnum):
+    """Output formats of `pmprb rules diff`."""
+
+    table = "table"
+    json = "json"
+
+
+class GuideFormat(StrEnum):
+    """Output formats of `pmprb guide`."""
+
+    markdown = "markdown"
+    html = "html"
