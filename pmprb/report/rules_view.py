@@ -46,7 +46,9 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         )
         label.append(f" {status}", style=_STATUS_STYLE[status])
         if node.questions is not None and not questions:
-            label.append(" · " + _("{n} questions").format(n=len(node.questions)), style="dim")
+            n = len(node.questions)
+            count = ngettext("{n} question", "{n} questions", n).format(n=n)
+            label.append(" · " + count, style="dim")
         branch = parent.add(label)
         for child in node.children or ():
             add(branch, child, status)
