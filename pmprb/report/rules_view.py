@@ -41,9 +41,8 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         status = display.status(node.provenance, inherited)
         label = Text(f"{node.name} ")
         label.append(f"[{node.id}] ", style="cyan")
-        label.append(
-            _("weight {w} (max {m:.4f})").format(w=node.weight, m=float(loaded.maxima[node.id]))
-        )
+        maximum = display.number(loaded.maxima[node.id])
+        label.append(_("weight {w} (max {m})").format(w=node.weight, m=maximum))
         label.append(f" {status}", style=_STATUS_STYLE[status])
         if node.questions is not None and not questions:
             n = len(node.questions)
