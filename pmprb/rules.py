@@ -269,41 +269,35 @@ class LoadedRules:
         """Index a validated rule set by question and node id."""
         questions: dict[str, QuestionRef] = {}
         nodes: dict[str, Node] = {}
-        # A node's effective maximum: the root's is `total`; a child's is its parent's
-        # times its weight over the sum of its siblings' weights (exact rationals).
-        maxima: dict[str, Fraction] = {"root": Fraction(rules.total)}
+        maxima = _maxima(rules)
         # Provenance is inherited: a node or question without its own label has its parent's.
         provisional: set[str] = set()
 
         def is_provisional(prov: Provenance | None, inherited: bool) -> bool:
             return prov.status == "provisional" if prov is not None else inherited
 
-        def visit(node: Node, maximum: Fraction, parent_prov: bool) -> None:
+        def visit(node: Node, parent_prov: bool) -> None:
             nodes[node.id] = node
-            maxima[node.id] = maximum
             prov = is_provisional(node.provenance, parent_prov)
             if prov:
                 provisional.add(node.id)
-            children = node.children or ()
-            total = sum((Fraction(c.weight) for c in children), Fraction(0))
-            for child in children:
-                visit(child, maximum * Fraction(child.weight) / total, prov)
+            for child in node.children or ():
+                visit(child, prov)
             qs = node.questions or ()
             for q in qs:
                 questions[q.id] = QuestionRef(
                     q,
                     rules.scales[q.scale],
                     node.id,
-                    maximum / len(qs),
+                    maxima[node.id] / len(qs),
                     is_provisional(q.provenance, prov),
                 )
 
         root_prov = is_provisional(rules.provenance, False)
         if root_prov:
             provisional.add("root")
-        top_total = sum((Fraction(n.weight) for n in rules.tree), Fraction(0))
         for top in rules.tree:
-            visit(top, maxima["root"] * Fraction(top.weight) / top_total, root_prov)
+            visit(top, root_prov)
         return cls(rules, path, sha256, questions, nodes, maxima, frozenset(provisional), base)
 
 
@@ -439,7 +433,8 @@ def _walk_nodes(nodes: tuple[Node, ...]) -> list[Node]:
 
 
 def _maxima(rs: RuleSet) -> dict[str, Fraction]:
-    """Each node's effective maximum (as LoadedRules.build computes it)."""
+    """Each node's effective maximum: the root's is `total`; a child's is its parent's times
+    its weight over the sum of its siblings' weights (exact rationals)."""
     maxima: dict[str, Fraction] = {"root": Fraction(rs.total)}
 
     def visit(nodes: tuple[Node, ...], maximum: Fraction) -> None:
