@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .i18n import _
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
-    from .rules import Condition, Provenance
+    from .rules import ChoiceScale, Condition, NumberScale, Provenance
 
 
 def number(value: Fraction | Decimal, places: int = 4) -> str:
@@ -43,3 +43,10 @@ def condition_row(cond: Condition, root_status: str) -> tuple[str, str, str, str
     """A condition as shown in a table: name, where it applies, minimum, provenance."""
     where = _("each area") if cond.each_area else (cond.node or "")
     return cond.name, where, minimum(cond), status(cond.provenance, root_status)
+
+
+def scale_values(scale: ChoiceScale | NumberScale) -> str:
+    """A scale's answers in one line: `A=1, B=0.5` or `0..100%`."""
+    if scale.kind == "choice":
+        return ", ".join(f"{k}={v}" for k, v in scale.options.items())
+    return f"{scale.min}..{scale.max}{scale.unit}"

@@ -10,10 +10,8 @@ from . import display
 from .i18n import _
 from .rules import (
     Band,
-    ChoiceScale,
     Condition,
     LoadedRules,
-    NumberScale,
     Predicate,
     Provenance,
 )
@@ -34,12 +32,6 @@ class Change:
     id: str
     before: str | None = None
     after: str | None = None
-
-
-def _scale(scale: ChoiceScale | NumberScale) -> str:
-    if isinstance(scale, ChoiceScale):
-        return ", ".join(f"{k}={v}" for k, v in scale.options.items())
-    return f"{scale.min}..{scale.max}{scale.unit}"
 
 
 def _prov(prov: Provenance | None) -> str | None:
@@ -76,7 +68,7 @@ def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
         out.append(
             Change("rules", "changed", "provenance", _prov(ra.provenance), _prov(rb.provenance))
         )
-    out.extend(_keyed("scale", ra.scales, rb.scales, _scale))
+    out.extend(_keyed("scale", ra.scales, rb.scales, display.scale_values))
     areas_a = {x.id: x.name for x in ra.areas}
     areas_b = {x.id: x.name for x in rb.areas}
     out.extend(_keyed("area", areas_a, areas_b, str))
@@ -217,8 +209,8 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
                     "question",
                     "rescaled",
                     qid,
-                    f"{was.question.scale}: {_scale(was.scale)}",
-                    f"{ref.question.scale}: {_scale(ref.scale)}",
+                    f"{was.question.scale}: {display.scale_values(was.scale)}",
+                    f"{ref.question.scale}: {display.scale_values(ref.scale)}",
                 )
             )
         if was.question.text != ref.question.text:

@@ -10,7 +10,7 @@ from rich.tree import Tree
 from .. import display
 from ..errors import Problem
 from ..i18n import _, ngettext
-from ..rules import ChoiceScale, LoadedRules, Node
+from ..rules import LoadedRules, Node
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
 
@@ -68,11 +68,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     scales.add_column(_("Name"))
     scales.add_column(_("Values"))
     for sid, scale in rs.scales.items():
-        if isinstance(scale, ChoiceScale):
-            values = ", ".join(f"{k}={v}" for k, v in scale.options.items())
-        else:
-            values = f"{scale.min}..{scale.max}{scale.unit}"
-        scales.add_row(sid, scale.name, values)
+        scales.add_row(sid, scale.name, display.scale_values(scale))
     parts: list[RenderableType] = [head, tree, scales]
     if rs.bands:
         bands = Table(
