@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .i18n import _
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
-    from .rules import ChoiceScale, Condition, NumberScale, Provenance
+    from .rules import ChoiceScale, Condition, LoadedRules, NumberScale, Provenance
 
 
 def number(value: Fraction | Decimal, places: int = 4) -> str:
@@ -50,3 +50,13 @@ def scale_values(scale: ChoiceScale | NumberScale) -> str:
     if scale.kind == "choice":
         return ", ".join(f"{k}={v}" for k, v in scale.options.items())
     return f"{scale.min}..{scale.max}{scale.unit}"
+
+
+def overlay_lines(loaded: LoadedRules) -> list[str]:
+    """For an overlay, a line per rule set it extends, nearest first; none otherwise."""
+    return [
+        _("overlay of {id} {version} (sha256 {sha})").format(
+            id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+        )
+        for base in loaded.lineage()[1:]
+    ]

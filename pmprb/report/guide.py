@@ -78,14 +78,7 @@ def document(loaded: LoadedRules) -> list[Block]:
         facts.append(_("years {lo}-{hi}").format(lo=rs.years[0], hi=rs.years[1]))
     blocks.append(Para(" · ".join(facts)))
     blocks.append(Para(f"sha256 {loaded.sha256}"))
-    for base in loaded.lineage()[1:]:
-        blocks.append(
-            Para(
-                _("overlay of {id} {version} (sha256 {sha})").format(
-                    id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
-                )
-            )
-        )
+    blocks.extend(Para(line) for line in display.overlay_lines(loaded))
     blocks.append(
         Para(
             _(

@@ -26,14 +26,8 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     if rs.years:
         head.append(f" · {rs.years[0]}-{rs.years[1]}")
     head.append(f"\n{loaded.path} sha256:{loaded.sha256[:12]}", style="dim")
-    for base in loaded.lineage()[1:]:
-        head.append(
-            "\n"
-            + _("overlay of {id} {version} (sha256 {sha})").format(
-                id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
-            ),
-            style="dim",
-        )
+    for line in display.overlay_lines(loaded):
+        head.append("\n" + line, style="dim")
     tree = Tree(Text(_("Total {total}").format(total=rs.total), style="bold"))
     root_status = display.status(rs.provenance, "verified")
 
