@@ -1,13 +1,17 @@
-"""Rule-set numbers and labels as display text: exact (never through a binary float), and
-light (no engine, no renderer), for the views, the rule tools and their messages."""
+"""Display text that needs no engine and no renderer: rule-set numbers and labels (exact,
+never through a binary float) for the views, the rule tools and their messages, and the
+escaping of user text for Markdown and spreadsheets."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .i18n import _
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs these as a formula
+
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
     from .rules import ChoiceScale, Condition, LoadedRules, NumberScale, Provenance
@@ -60,3 +64,18 @@ def overlay_lines(loaded: LoadedRules) -> list[str]:
         )
         for base in loaded.lineage()[1:]
     ]
+
+
+def cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def md(text: str) -> str:
+    """Escape user text for a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "*_`[]<>#":
+        out = out.replace(ch, "\\" + ch)
+    return out

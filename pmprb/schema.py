@@ -18,8 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from .assessment import AnswerFile, LongAnswer, UnitInfo
+from .display import md
 from .i18n import _
-from .report.text import md
 from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
 
 DIALECT = "http://json-schema.org/draft-07/schema#"

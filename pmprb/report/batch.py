@@ -14,10 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import Batch, Group, Ranked, Ratio, Stat
+from ..display import cell, md
 from ..i18n import _, ngettext
 from .record import num, rules_record
 from .table import bar, pct, share_style
-from .text import cell, md
 
 _PALETTE = ("bright_green", "green", "green_yellow", "yellow", "dark_orange", "red", "red")
 
@@ -219,7 +219,7 @@ def _csv_value(value: Any) -> Any:
 def to_csv(batch: Batch, detail: bool = False) -> str:
     """One row per unit (stable column names), or with detail one row per unit and question.
 
-    Text a spreadsheet could run as a formula is neutralised (report.text.cell).
+    Text a spreadsheet could run as a formula is neutralised (display.cell).
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -10,9 +10,9 @@ import html
 from dataclasses import dataclass, field
 
 from .. import display
+from ..display import md
 from ..i18n import _
 from ..rules import ChoiceScale, LoadedRules, Node, Question
-from .text import md
 
 STATUS = ("verified", "inferred", "provisional")
 

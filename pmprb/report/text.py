@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from ..display import cell, md
 from ..engine import NodeResult, Result, improvements
 from ..i18n import _
 from .record import num, percent, record, text
@@ -15,16 +16,6 @@ from .record import num, percent, record, text
 def to_json(result: Result) -> str:
     """One byte-stable JSON object (fixed key order, no trailing spaces)."""
     return json.dumps(record(result), ensure_ascii=False, indent=2) + "\n"
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(result: Result) -> str:
@@ -55,14 +46,6 @@ def to_csv(result: Result) -> str:
 
     visit(result.root, "")
     return buf.getvalue()
-
-
-def md(text: str) -> str:
-    """Escape user text for a Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "*_`[]<>#":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def to_markdown(result: Result) -> str:

@@ -11,11 +11,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..display import md
 from ..errors import Problem
 from ..i18n import _, ngettext
 from ..validate import FileReport, Report
 from . import ValidateFormat
-from .text import md
 
 
 def resolve(fmt: ValidateFormat, environ: Mapping[str, str]) -> ValidateFormat:

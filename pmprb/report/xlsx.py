@@ -1,7 +1,7 @@
 """The batch as an Excel workbook: rekap, per-area matrix, profile and per-question detail.
 
 openpyxl is imported inside to_xlsx only, so nothing else pays for it. Every text cell is
-neutralised (report.text.cell) and stored as a string, never as a formula.
+neutralised (display.cell) and stored as a string, never as a formula.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import io
 from typing import Any
 
 from ..batch import Batch
+from ..display import cell
 from ..i18n import _
 from .batch import detail_rows, group_label, share_columns, unit_rows
 from .record import num
-from .text import cell
 
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
 
