@@ -585,3 +585,22 @@ def test_detail_is_refused_where_it_would_not_be_shown(runner: CliRunner) -> Non
         result = run(runner, str(CITY), "--detail", "-f", fmt)
         assert result.exit_code == 2
         assert "--detail is for csv and json" in result.stderr
+
+
+def test_xlsx_names_shared_columns_by_every_rule_set(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "rekap.xlsx"
+    assert run(runner, str(EXAMPLES), "-f", "xlsx", "-o", str(target)).exit_code == 0
+    book = load_workbook(target, read_only=True)
+    header = [c.value for c in next(book["areas"].iter_rows(max_row=1))]
+    old, new = load_rules("permenpanrb-14-2014"), load_rules("permenpanrb-26-2020")
+    names = [{a.id: a.name for a in rs.rules.areas}["dk"] for rs in (old, new)]
+    assert names[0] != names[1]  # the case this test is about
+    assert f"{names[0]} / {names[1]}" in header
+    # each unit's weakest area is named by its own rule set
+    rekap = list(book["rekap"].iter_rows(values_only=True))
+    weakest = rekap[0].index("Weakest area")
+    by_rules = {row[0]: row[weakest] for row in rekap[1:]}
+    own = {a.id: a.name for a in old.rules.areas}
+    assert by_rules["permenpanrb-14-2014"] in own.values()

@@ -65,11 +65,20 @@ def to_xlsx(batch: Batch) -> bytes:
         ws.append(row)
 
     comp_ids, area_ids = share_columns(batch)
-    comp_names: dict[str, str] = {}
-    area_names: dict[str, str] = {}
+    # Rule sets may name one id differently (14/2014 and 26/2020 both have `dk`): a column
+    # shared by several groups lists every name; a unit's weakest area uses its own set's.
+    comp_names: dict[str, list[str]] = {}
+    area_names: dict[str, list[str]] = {}
+    own_area_names: dict[tuple[str, str], dict[str, str]] = {}
     for g in batch.groups:
-        comp_names.update({c: n for c, n, _d in g.layout.components})
-        area_names.update(dict(g.layout.areas))
+        for c, n, _d in g.layout.components:
+            comp_names.setdefault(c, []).append(n)
+        for a, n in g.layout.areas:
+            area_names.setdefault(a, []).append(n)
+        own_area_names[(g.rules.rules.id, g.rules.rules.version)] = dict(g.layout.areas)
+
+    def header(names: list[str]) -> str:
+        return " / ".join(dict.fromkeys(names))
 
     pct = "0.0%"
     base = [
@@ -92,7 +101,7 @@ def to_xlsx(batch: Batch) -> bytes:
     ]
     rekap = sheet(
         "rekap",
-        [h for h, _f, _w in base] + [comp_names[c] for c in comp_ids],
+        [h for h, _f, _w in base] + [header(comp_names[c]) for c in comp_ids],
         [f for _h, f, _w in base] + [pct] * len(comp_ids),
         [w for _h, _f, w in base] + [14] * len(comp_ids),
     )
@@ -100,14 +109,15 @@ def to_xlsx(batch: Batch) -> bytes:
     for row in unit_rows(batch):
         shares = row[len(base) : len(base) + len(comp_ids)]
         values = row[: len(base)]
-        values[weak_at] = area_names.get(values[weak_at], values[weak_at])
+        names = own_area_names[(values[0], values[1])]  # rule set id, version
+        values[weak_at] = names.get(values[weak_at], values[weak_at])
         values[-1] = _("yes") if values[-1] else _("no")
         put(rekap, values + shares)
 
     matrix = sheet(
         "areas",
         [_("Rule set"), _("Year"), _("Code"), _("Unit"), _("Index")]
-        + [area_names[a] for a in area_ids],
+        + [header(area_names[a]) for a in area_ids],
         [None, "0", None, None, "0.00"] + [pct] * len(area_ids),
         [22, 7, 12, 36, 9] + [14] * len(area_ids),
     )
