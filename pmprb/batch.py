@@ -822,7 +822,11 @@ def aggregate(outcomes: Iterable[Outcome], files: int) -> Batch:
     for f in failures:
         problems.extend(f.problems)
     return Batch(
-        files, tuple(built), tuple(failures), tuple(sorted(problems, key=Problem.sort_key))
+        # each once: files that name the same broken rule set share its problems
+        files,
+        tuple(built),
+        tuple(failures),
+        tuple(sorted(set(problems), key=Problem.sort_key)),
     )
 
 

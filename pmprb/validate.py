@@ -82,8 +82,9 @@ class Report:
 
     @property
     def problems(self) -> list[Problem]:
-        """All problems, sorted by file, position and code."""
-        return sorted((p for f in self.files for p in f.problems), key=Problem.sort_key)
+        """All problems, each once, sorted by file, position and code (files that name the
+        same broken rule set share its problems)."""
+        return sorted({p for f in self.files for p in f.problems}, key=Problem.sort_key)
 
     @property
     def errors(self) -> int:
