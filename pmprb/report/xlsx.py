@@ -12,7 +12,7 @@ from typing import Any
 from ..batch import Batch
 from ..display import cell
 from ..i18n import _
-from .batch import detail_rows, group_label, share_columns, unit_rows
+from .batch import UNIT_COLUMNS, detail_rows, group_label, share_columns, unit_rows
 from .record import num
 
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
@@ -81,7 +81,7 @@ def to_xlsx(batch: Batch) -> bytes:
         return " / ".join(dict.fromkeys(names))
 
     pct = "0.0%"
-    base = [
+    base = [  # header, number format, width: one per UNIT_COLUMNS entry
         (_("Rule set"), None, 22),
         (_("Version"), None, 9),
         (_("Year"), "0", 7),
@@ -99,19 +99,23 @@ def to_xlsx(batch: Batch) -> bytes:
         (_("Unanswered"), "0", 11),
         (_("Published scores"), None, 10),
     ]
+    assert len(base) == len(UNIT_COLUMNS)
     rekap = sheet(
         "rekap",
         [h for h, _f, _w in base] + [header(comp_names[c]) for c in comp_ids],
         [f for _h, f, _w in base] + [pct] * len(comp_ids),
         [w for _h, _f, w in base] + [14] * len(comp_ids),
     )
-    weak_at = [h for h, _f, _w in base].index(_("Weakest area"))
-    for row in unit_rows(batch):
+    # the rekap sheet's base columns are UNIT_COLUMNS, in that order
+    col = {name: i for i, name in enumerate(UNIT_COLUMNS)}
+    rows = unit_rows(batch)
+    for row in rows:
         shares = row[len(base) : len(base) + len(comp_ids)]
         values = row[: len(base)]
-        names = own_area_names[(values[0], values[1])]  # rule set id, version
-        values[weak_at] = names.get(values[weak_at], values[weak_at])
-        values[-1] = _("yes") if values[-1] else _("no")
+        names = own_area_names[(values[col["rules"]], values[col["rules_version"]])]
+        weakest = values[col["weakest_area"]]
+        values[col["weakest_area"]] = names.get(weakest, weakest)
+        values[col["published"]] = _("yes") if values[col["published"]] else _("no")
         put(rekap, values + shares)
 
     matrix = sheet(
@@ -121,8 +125,9 @@ def to_xlsx(batch: Batch) -> bytes:
         [None, "0", None, None, "0.00"] + [pct] * len(area_ids),
         [22, 7, 12, 36, 9] + [14] * len(area_ids),
     )
-    for row in unit_rows(batch):
-        put(matrix, [row[0], row[2], row[5], row[6], row[8], *row[len(base) + len(comp_ids) :]])
+    picked = [col[name] for name in ("rules", "year", "unit_code", "unit_name", "index")]
+    for row in rows:
+        put(matrix, [row[i] for i in picked] + row[len(base) + len(comp_ids) :])
 
     profile = sheet(
         "profile",
