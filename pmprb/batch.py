@@ -416,6 +416,15 @@ class Options:
     cwd: str = field(default_factory=os.getcwd)
 
 
+def prepare_cache(root: Path) -> None:
+    """Create the cache folder and prove it takes entries: a read-only one would otherwise
+    cache nothing without a word. Raises OSError."""
+    root.mkdir(parents=True, exist_ok=True)
+    probe = root / f".probe-{os.getpid()}"
+    write_atomic(probe, "", durable=False)
+    probe.unlink()
+
+
 def cache_for(options: Options) -> Cache | None:
     """The cache of a run, its key salted with everything the summary depends on."""
     if options.cache_dir is None:

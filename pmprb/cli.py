@@ -216,7 +216,7 @@ def batch(
     )
     if cache is not None:
         try:
-            cache.mkdir(parents=True, exist_ok=True)
+            core.prepare_cache(cache)
         except OSError as exc:
             _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
     inputs = [path for path, _shown in files]

@@ -604,3 +604,16 @@ def test_xlsx_names_shared_columns_by_every_rule_set(runner: CliRunner, tmp_path
     by_rules = {row[0]: row[weakest] for row in rekap[1:]}
     own = {a.id: a.name for a in old.rules.areas}
     assert by_rules["permenpanrb-14-2014"] in own.values()
+
+
+def test_a_cache_that_takes_no_entries_is_refused_up_front(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a read-only cache folder (simulated: root may write anywhere) used to cache nothing
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(core, "write_atomic", refuse)
+    result = run(runner, str(CITY), "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 2
+    assert "Read-only file system" in result.stderr
