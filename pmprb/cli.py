@@ -539,7 +539,13 @@ def validate(
         _bad_usage(
             _("--fail-under needs a number of 0 or more, not '{value}'").format(value=fail_under)
         )
-    options = Options(rules, strict, threshold, fail_under_category, summary is not None)
+    options = Options(
+        rules=rules,
+        strict=strict,
+        fail_under=threshold,
+        fail_under_category=fail_under_category,
+        score=summary is not None,
+    )
     report = validate_paths(paths, options)
     inputs = [Path(f.path) for f in report.files]
     extra: list[tuple[Path | None, Callable[[], str]]] = [

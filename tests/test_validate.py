@@ -449,6 +449,6 @@ def test_a_file_with_problems_is_composed_once(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(yaml, "compose", counted)
-    report = validate_paths([tmp_path], Options(None, False, None, None, False))
+    report = validate_paths([tmp_path], Options())
     assert report.exit_code == 1
     assert calls == []
