@@ -36,3 +36,21 @@ def write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def need_program(name: str) -> str:
+    """The path of a system program a test needs (LibreOffice, Chromium, ...).
+
+    Without it the test skips with its reason on a developer's machine; CI sets
+    PMPRB_REQUIRE_PROGRAMS=1 (see .ci/run), where a missing program fails the test.
+    """
+    import os
+    import shutil
+
+    found = shutil.which(name)
+    if found is not None:
+        return found
+    reason = f"needs the program '{name}' (not installed)"
+    if os.environ.get("PMPRB_REQUIRE_PROGRAMS") == "1":
+        pytest.fail(reason + "; PMPRB_REQUIRE_PROGRAMS=1 makes it required")
+    pytest.skip(reason)
