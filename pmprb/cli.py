@@ -401,6 +401,11 @@ def init(
     from .rules import load_rules
     from .template import blank_answer_file
 
+    for option, value in (("--unit", unit), ("--code", code), ("--instansi", instansi)):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line
+            _bad_usage(_("{option} is not valid UTF-8 text").format(option=option))
     loaded = load_rules(rules)
     target = output or Path(f"{_slug(code)}-{year}.yaml")
     text = blank_answer_file(loaded, unit, code, year, instansi)

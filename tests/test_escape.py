@@ -300,3 +300,64 @@ def test_a_name_that_is_not_utf8_reaches_every_writer_as_escapes(
     }
     book.close()
     assert f"{tmp_path}/{shown}" in cells
+
+
+# --- rule text: rules show, rules diff, guide, rules check ----------------------------------
+
+
+def hostile_rules(tmp_path: Path) -> Path:
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("name: Pengungkit", 'name: "Kantor [plt] Camat\\e[2J"', 1)
+    text = text.replace(
+        "{id: p.a1.i1.a, text: Q,", '{id: p.a1.i1.a, text: "[/bold] Q\\r\\n| x |",', 1
+    )
+    path = tmp_path / "hostile-rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_rule_text_is_shown_literally(runner: CliRunner, tmp_path: Path) -> None:
+    rules = hostile_rules(tmp_path)
+    show = runner.invoke(app, ["rules", "show", str(rules), "--questions"], env=WIDE)
+    assert show.exit_code == 0, show.exception
+    assert "Kantor [plt] Camat\\x1b[2J [p]" in show.stdout
+    assert "p.a1.i1.a [/bold] Q\\r\\n| x | (yt)" in show.stdout
+    no_raw_control(show.stdout)
+    diff = runner.invoke(app, ["rules", "diff", str(MINI), str(rules)], env=WIDE)
+    assert diff.exit_code == 0, diff.exception
+    assert "Kantor [plt] Camat\\x1b[2J" in diff.stdout
+    no_raw_control(diff.stdout)
+    guide = runner.invoke(app, ["guide", "--rules", str(rules)])
+    assert guide.exit_code == 0
+    assert "### 1. Kantor \\[plt\\] Camat\\\\x1b\\[2J (p) · weight 60, max 60" in guide.stdout
+    assert "- **`p.a1.i1.a`** \\[/bold\\] Q\\\\r\\\\n\\| x \\|" in guide.stdout
+    assert "\r" not in guide.stdout
+
+
+def test_a_real_process_writes_valid_utf8_for_a_name_that_is_not(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    named(tmp_path, b"\xff.yaml", answer_file("Dinas", "1"))
+    rest = ["--rules", str(MINI), "-f", "json"]
+    run = subprocess.run(
+        [sys.executable, "-c", "from pmprb.cli import main; main()", "batch", str(tmp_path), *rest],
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8", "PMPRB_LANG": "en"},
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    rekap = json.loads(run.stdout.decode("utf-8"))
+    assert rekap["groups"][0]["ranking"][0]["file"] == f"{tmp_path}/\\xff.yaml"
+
+
+def test_init_refuses_a_unit_name_that_is_not_utf8(runner: CliRunner, tmp_path: Path) -> None:
+    # the answer file could not be written as UTF-8: a traceback before
+    target = tmp_path / "x.yaml"
+    unit = os.fsdecode(b"Dinas \xff")
+    result = runner.invoke(
+        app, ["init", "--unit", unit, "--code", "1", "--year", "2021", "-o", str(target)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "--unit is not valid UTF-8 text\n"
+    assert not target.exists()
