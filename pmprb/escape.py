@@ -14,16 +14,17 @@ problem messages that quote them) reaches an output through one of these:
   come from user text. Backslashes are kept, so `line` is idempotent.
 - `terminal` / `cells`: the same text as rich.text.Text, never parsed as rich markup
   (`[/bold]`, `[link=...]` stay literal).
-- `github_line`: a line printed under GitHub Actions, which the runner must not obey as a
-  workflow command (`::cmd::` at the start, `##[cmd]` anywhere).
+- `github_line` (`github_lines`, `github_inert`): a line printed under GitHub Actions,
+  which the runner must not obey as a workflow command (`::cmd::` at the start, `##[cmd]`
+  anywhere).
 - `github_data` / `github_property`: the message and properties of our own annotations.
 - `markdown`: a Markdown table cell, heading or paragraph.
 - `json_dumps`: JSON that is valid UTF-8 and carries no raw control, C1 or bidi character.
 - `xml_text`: JUnit XML text and attributes.
 
-The CSV and XLSX writers use `line`'s character set through `visible` for their own rules.
+CSV and XLSX writers can take `CONTROL` / `visible` / `line` for their control characters.
 This module needs nothing else from pmprb (files.py and loader.py use it), and imports rich
-only inside `terminal`.
+only inside `terminal` and `cells`.
 """
 
 from __future__ import annotations

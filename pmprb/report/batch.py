@@ -259,7 +259,7 @@ def to_markdown(batch: Batch) -> str:
     """A Markdown rekap: per group the ranking, distribution, profile and weak areas."""
     lines: list[str] = ["# " + _("Batch rekap"), ""]
     if len(batch.groups) > 1:
-        lines += [_mixed_note(batch), ""]
+        lines += [md(_mixed_note(batch)), ""]
     for g in batch.groups:
         lines += [
             "## "

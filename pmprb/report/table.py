@@ -228,7 +228,7 @@ def predicate_parts(result: Result) -> list[RenderableType]:
     failing = [c for c in upcoming.conditions if not c.met]
     if failing and upcoming is not reached:
         parts.append(
-            Text(
+            terminal(
                 ngettext(
                     "{n} condition of {id} is not met.",
                     "{n} conditions of {id} are not met.",
