@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import Problem, ProblemsError
+from .escape import path as display_path
 from .i18n import _
 from .limits import current as current_limits
 from .loader import (
@@ -298,7 +299,7 @@ def load_assessment(
     path: Path, rules_ref: str | None = None, display: str | None = None
 ) -> Assessment:
     """Read, parse and validate one answer file; every problem raises ProblemsError at once."""
-    shown = display or str(path)
+    shown = display or display_path(path)
     text = read_text(path, shown)
     data = parse(shown, text)
     return validate_assessment(data, shown, text, rules_ref)

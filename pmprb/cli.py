@@ -51,12 +51,43 @@ def _stderr() -> Any:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _say(message: str, style: str = "") -> None:
+    """One message on stderr: plain text on one line (escape.line); under GitHub Actions
+    also made inert for the runner (escape.github_line)."""
+    from .escape import github_line, in_github_actions, line
+
+    shown = github_line(message) if in_github_actions() else line(message)
+    _stderr().print(shown, style=style, markup=False, highlight=False)
+
+
+def _stdout(text: str, human: bool = True) -> None:
+    """A rendered output on stdout; under GitHub Actions, a human-readable one (text,
+    Markdown) is made inert for the runner line by line. Data formats are left whole."""
+    from .escape import github_lines, in_github_actions
+
+    sys.stdout.write(github_lines(text) if human and in_github_actions() else text)
+
+
+def _show(renderable: Any) -> None:
+    """A rich renderable on stdout (its user text is plain Text, escape.cells/terminal);
+    under GitHub Actions, captured first and made inert for the runner."""
+    from rich.console import Console
+
+    from .escape import github_inert, in_github_actions
+
+    console = Console(highlight=False)
+    if not in_github_actions():
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    sys.stdout.write(github_inert(captured.get()))
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Problems go to stderr, one per line, as path:line:col: [level] code: message."""
-    err = _stderr()
     for p in problems:
-        style = "red" if p.level == "error" else "yellow"
-        err.print(p.format(), style=style, markup=False, highlight=False)
+        _say(p.format(), "red" if p.level == "error" else "yellow")
 
 
 def handle_problems(func: F) -> F:
@@ -127,11 +158,9 @@ def score(
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     if fmt is Format.table:
-        from rich.console import Console
-
         from .report.table import render
 
-        Console(highlight=False).print(render(result, top))
+        _show(render(result, top))
         return
     from .report import text
 
@@ -140,7 +169,7 @@ def score(
         Format.csv: text.to_csv,
         Format.markdown: text.to_markdown,
     }
-    sys.stdout.write(renderer[fmt](result))
+    _stdout(renderer[fmt](result), human=fmt is Format.markdown)
 
 
 @app.command()
@@ -251,7 +280,7 @@ def _emit_batch(
     note = view.mixed_note(result)
     if note and (fmt is not BatchFormat.table or output is not None):
         # the table says it itself; machine formats and files get it on stderr
-        _stderr().print(note, style="yellow", markup=False)
+        _say(note, "yellow")
     payload: str | bytes
     if fmt is BatchFormat.xlsx:
         from .report import xlsx
@@ -268,7 +297,7 @@ def _emit_batch(
         from rich.console import Console
 
         if output is None:
-            Console(highlight=False).print(view.render(result))
+            _show(view.render(result))
             return
         console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
         console.print(view.render(result))
@@ -285,7 +314,7 @@ def _emit_batch(
             sys.stdout.buffer.write(payload)
             sys.stdout.buffer.flush()
         else:
-            sys.stdout.write(payload)
+            _stdout(payload, human=fmt is BatchFormat.markdown)
         return
     if not _write(output, payload, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -340,7 +369,7 @@ def _format(kind: type[E], value: str) -> E:
 
 
 def _bad_usage(message: str) -> NoReturn:
-    _stderr().print(message, style="red", markup=False)
+    _say(message, "red")
     raise typer.Exit(Exit.CANNOT_RUN)
 
 
@@ -372,6 +401,11 @@ def init(
     from .rules import load_rules
     from .template import blank_answer_file
 
+    for option, value in (("--unit", unit), ("--code", code), ("--instansi", instansi)):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line
+            _bad_usage(_("{option} is not valid UTF-8 text").format(option=option))
     loaded = load_rules(rules)
     target = output or Path(f"{_slug(code)}-{year}.yaml")
     text = blank_answer_file(loaded, unit, code, year, instansi)
@@ -381,10 +415,7 @@ def init(
         _bad_usage(_("{path} already exists; not overwritten").format(path=target))
     except OSError as exc:
         _bad_usage(_("cannot write {path}: {why}").format(path=target, why=exc.strerror))
-    _stderr().print(
-        _("Wrote {path} ({n} questions).").format(path=target, n=len(loaded.questions)),
-        markup=False,
-    )
+    _say(_("Wrote {path} ({n} questions).").format(path=target, n=len(loaded.questions)))
 
 
 def _slug(text: str) -> str:
@@ -396,9 +427,9 @@ def _slug(text: str) -> str:
 @handle_problems
 def rules_list() -> None:
     """List the bundled rule sets."""
-    from rich.console import Console
     from rich.table import Table
 
+    from .escape import cells
     from .rules import bundled_ids, load_rules
 
     table = Table(show_edge=False)
@@ -408,8 +439,8 @@ def rules_list() -> None:
         loaded = load_rules(rid)
         rs = loaded.rules
         years = f"{rs.years[0]}-{rs.years[1]}" if rs.years else ""
-        table.add_row(rs.id, rs.title, rs.version, years, str(len(loaded.questions)))
-    Console(highlight=False).print(table)
+        table.add_row(*cells(rs.id, rs.title, rs.version, years, str(len(loaded.questions))))
+    _show(table)
 
 
 @rules_app.command("show")
@@ -421,12 +452,10 @@ def rules_show(
     ] = False,
 ) -> None:
     """Describe a rule set: its tree with weights and provenance, scales and bands."""
-    from rich.console import Console
-
     from .report.rules_view import render_rules
     from .rules import load_rules
 
-    Console(highlight=False).print(render_rules(load_rules(rules), questions))
+    _show(render_rules(load_rules(rules), questions))
 
 
 @rules_app.command("check")
@@ -450,7 +479,7 @@ def rules_check(
         raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID)
     from .report.rules_view import check_summary
 
-    sys.stdout.write(check_summary(report.loaded, report.problems))
+    _stdout(check_summary(report.loaded, report.problems))
 
 
 @rules_app.command("diff")
@@ -475,13 +504,11 @@ def rules_diff(
     if fmt is DiffFormat.json:
         from .report.diff import diff_json
 
-        sys.stdout.write(diff_json(before, after, changes))
+        _stdout(diff_json(before, after, changes), human=False)
         return
-    from rich.console import Console
-
     from .report.diff import render_diff
 
-    Console(highlight=False).print(render_diff(before, after, changes))
+    _show(render_diff(before, after, changes))
 
 
 @app.command()
@@ -529,7 +556,7 @@ def validate(
     import os
 
     from .report import ValidateFormat
-    from .report.validation import render, to_summary
+    from .report.validation import render, resolve, to_summary
     from .validate import Options, parse_threshold, validate_paths
 
     fmt = _format(ValidateFormat, format)
@@ -547,7 +574,10 @@ def validate(
         score=summary is not None,
     )
     report = validate_paths(paths, options)
-    inputs = [Path(f.path) for f in report.files]
+    from .files import answer_files
+
+    # the real names (a display path shows bytes that are not UTF-8 as escapes)
+    inputs = [path for path, _shown in answer_files(paths)] if report.files else []
     extra: list[tuple[Path | None, Callable[[], str]]] = [
         (json_file, lambda: render(report, ValidateFormat.json, os.environ)),
         (junit_file, lambda: render(report, ValidateFormat.junit, os.environ)),
@@ -556,7 +586,8 @@ def validate(
     # every output is tried and the report always printed: one unwritable file costs
     # only itself (and makes the exit code 2)
     written = [_write(target, make(), inputs, rules) for target, make in extra if target]
-    sys.stdout.write(render(report, fmt, os.environ))
+    shown = render(report, fmt, os.environ)
+    _stdout(shown, human=resolve(fmt, os.environ) is ValidateFormat.text)
     raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 
 
@@ -581,7 +612,7 @@ def _write(path: Path, data: str | bytes | None, inputs: list[Path], rules: str 
         message = _("cannot write {path}: {why}").format(path=path, why=exc.strerror)
     else:
         return True
-    _stderr().print(message, style="red", markup=False)
+    _say(message, "red")
     return False
 
 
@@ -615,11 +646,11 @@ def guide(
         else guide_markdown(loaded)
     )
     if output is None:
-        sys.stdout.write(text)
+        _stdout(text, human=fmt is GuideFormat.markdown)
         return
     if not _write(output, text, [], rules):
         raise typer.Exit(Exit.CANNOT_RUN)
-    _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
+    _say(_("Wrote {path}.").format(path=output))
 
 
 @app.command()
@@ -633,7 +664,7 @@ def schema(
     from .rules import load_rules
     from .schema import answer_schema, dumps
 
-    sys.stdout.write(dumps(answer_schema(load_rules(rules))))
+    _stdout(dumps(answer_schema(load_rules(rules))), human=False)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Display text that needs no engine and no renderer: rule-set numbers and labels (exact,
 never through a binary float) for the views, the rule tools and their messages, and the
-escaping of user text for Markdown and spreadsheets."""
+neutralising of spreadsheet formulas. Every other sanitiser of user text is in escape.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from .escape import markdown
 from .i18n import _
+
+md = markdown  # the Markdown sanitiser, under its old name
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs these as a formula
 
@@ -71,11 +74,3 @@ def cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-def md(text: str) -> str:
-    """Escape user text for a Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "*_`[]<>#":
-        out = out.replace(ch, "\\" + ch)
-    return out

@@ -9,6 +9,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .escape import path as display_path
+
 
 class ProtectedFile(OSError):
     """The target is one of the files this run reads: it is never written over."""
@@ -92,7 +94,8 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def answer_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Files as given, and *.yaml / *.yml under directories; each once, with its display path.
+    """Files as given, and *.yaml / *.yml under directories; each once, with its display path
+    (escape.path: bytes that are not UTF-8 and control characters shown as escapes).
 
     Walking a directory is sorted, skips hidden files and directories (.git, .github,
     .pre-commit-config.yaml) and does not follow symbolic links to directories. A file named
@@ -107,7 +110,7 @@ def answer_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
-            out.append((path, str(path)))
+            out.append((path, display_path(path)))
 
     for given in paths:
         if not given.is_dir():

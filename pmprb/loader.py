@@ -21,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, ProblemsError
+from .escape import path as display_path
 from .i18n import _
 from .limits import current as current_limits
 
@@ -224,7 +225,7 @@ def decode(path: str, raw: bytes) -> str:
 
 def read_text(path: Path, display: str | None = None, limit: int | None = None) -> str:
     """Read a regular file as text within the size limit; problems raise ProblemsError."""
-    shown = display if display is not None else str(path)
+    shown = display if display is not None else display_path(path)
     max_bytes = limit if limit is not None else current_limits().max_file_bytes
 
     def fail(code: str, message: str) -> ProblemsError:

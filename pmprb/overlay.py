@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ProblemsError, RulesError
+from .escape import path as display_path
 from .i18n import _
 from .loader import Loc, Pending, locate, pydantic_pending, read_text, suggest
 from .rules import (
@@ -102,7 +103,7 @@ class Resolved:
 
 def resolve_file(path: Path, display: str | None = None) -> Resolved:
     """Read a rule set file or an overlay; problems raise ProblemsError (located)."""
-    shown = display or str(path)
+    shown = display or display_path(path)
     return _resolve(path, Source(shown, read_text(path, shown)), ())
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import display
 from .errors import Problem, ProblemsError, RulesError
+from .escape import path as display_path
 from .i18n import _
 from .loader import Loc, Pending, locate, parse, pydantic_pending, suggest
 
@@ -558,20 +559,20 @@ def locate_ref(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
     which says why (no such file, a directory).
     """
     candidate = relative_to / ref if relative_to is not None else Path(ref)
-    shown = ref if relative_to is None else os.path.normpath(str(candidate))
+    shown = display_path(ref if relative_to is None else os.path.normpath(candidate))
     if ref.endswith((".yaml", ".yml")) or candidate.is_file():
         return candidate, shown
     is_path = "/" in ref or os.sep in ref
     if not is_path:
         bundled = bundled_dir() / f"{ref}.yaml"
         if bundled.is_file():
-            return bundled, f"{ref} ({bundled.name})"
+            return bundled, f"{ref} ({bundled.name})"  # a bundled id: plain text
     if is_path or candidate.exists():
         return candidate, shown
     raise RulesError(
         [
             Problem(
-                ref,
+                display_path(ref),
                 None,
                 None,
                 "unknown_rules",

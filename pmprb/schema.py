@@ -12,13 +12,13 @@ than a millionth on published scores.
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
 from .assessment import AnswerFile, LongAnswer, UnitInfo
 from .display import md
+from .escape import json_dumps
 from .i18n import _
 from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
 
@@ -219,4 +219,4 @@ def _node_name(loaded: LoadedRules, nid: str) -> str:
 
 def dumps(schema: dict[str, Any]) -> str:
     """The schema as stable, readable JSON."""
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(schema)

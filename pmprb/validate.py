@@ -16,6 +16,7 @@ from typing import Any
 
 from .assessment import Assessment, Given, usable_answers, validate_assessment
 from .errors import Exit, Problem, ProblemsError, RulesError, has_errors
+from .escape import path as display_path
 from .files import answer_files
 from .i18n import _, ngettext
 from .loader import Pending, locate, parse_nodes, read_text
@@ -135,7 +136,7 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
             raise RulesError([_unknown_category(pinned.path, pinned, wanted)])
     files = answer_files(paths)
     if not files:
-        shown = " ".join(str(p) for p in paths) or "."
+        shown = " ".join(display_path(p) for p in paths) or "."
         raise ProblemsError(
             [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
         )

@@ -115,7 +115,8 @@ def test_github_commands_escape_per_the_toolkit() -> None:
     problem = Problem("dir,a:b/x%.yaml", 3, 7, "bad_option", "50% done\r\nnext: a, b", "warning")
     assert github_command(problem) == (
         "::warning file=dir%2Ca%3Ab/x%25.yaml,line=3,col=7,title=pmprb bad_option"
-        "::50%25 done%0D%0Anext: a, b"
+        # CR and LF from user text are shown as escapes (escape.line), never a line break
+        "::50%25 done\\r\\nnext: a, b"
     )
     whole_file = Problem("x.yaml", None, None, "below_threshold", "index 1.00 < 2.00")
     assert github_command(whole_file) == (
@@ -148,7 +149,8 @@ def test_junit_is_valid_xml_even_for_hostile_text() -> None:
     assert root.get("failures") == "1"
     cases = root.findall("./testsuite/testcase")
     assert cases[0].get("name") == "ok.yaml"
-    assert "\ufffd" in (cases[1].get("name") or "")  # what XML 1.0 cannot hold is replaced
+    # what XML 1.0 cannot hold (BEL, ESC) is shown as an escape, as in every text output
+    assert cases[1].get("name") == 'bad a & <b> ]]> "q" \\x07 \\x1b[31m.yaml'
     failure = cases[1].find("failure")
     assert failure is not None
     assert failure.text is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from fractions import Fraction
 from typing import Any
 
@@ -15,6 +14,7 @@ from rich.text import Text
 
 from ..batch import Batch, Group, Ranked, Ratio, Stat
 from ..display import cell, md
+from ..escape import cells, json_dumps, line, terminal
 from ..i18n import _, ngettext
 from .record import num, rules_record
 from .table import bar, pct, share_style
@@ -114,7 +114,7 @@ def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
 
 def to_json(batch: Batch, detail: bool = False) -> str:
     """One byte-stable JSON object."""
-    return json.dumps(record(batch, detail), ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(record(batch, detail))
 
 
 UNIT_COLUMNS = (
@@ -259,12 +259,12 @@ def to_markdown(batch: Batch) -> str:
     """A Markdown rekap: per group the ranking, distribution, profile and weak areas."""
     lines: list[str] = ["# " + _("Batch rekap"), ""]
     if len(batch.groups) > 1:
-        lines += [_mixed_note(batch), ""]
+        lines += [md(_mixed_note(batch)), ""]
     for g in batch.groups:
         lines += [
             "## "
             + md(g.rules.rules.title)
-            + f" (`{g.rules.rules.id}` {g.rules.rules.version}), "
+            + f" (`{g.rules.rules.id}` {md(g.rules.rules.version)}), "
             + _("year {year}").format(year=g.year),
             "",
             "| # | "
@@ -284,8 +284,8 @@ def to_markdown(batch: Batch) -> str:
         for r in g.ranking:
             u = r.unit
             lines.append(
-                f"| {r.rank} | {md(u.name)} | {md(u.code)} | {_index(r)} | {u.category or '-'} | "
-                f"{md(_weakest(r, g))} | {_unanswered(r)} |"
+                f"| {r.rank} | {md(u.name)} | {md(u.code)} | {_index(r)} | "
+                f"{md(u.category or '-')} | {md(_weakest(r, g))} | {_unanswered(r)} |"
             )
         if any(r.unit.published for r in g.ranking):
             lines += ["", "\\* " + _("published score from the answer file")]
@@ -294,7 +294,7 @@ def to_markdown(batch: Batch) -> str:
             "| " + _("Category") + " | " + _("Units") + " |",
             "|---|---:|",
         ]
-        lines += [f"| {cid} ({md(name)}) | {n} |" for cid, name, n in g.distribution]
+        lines += [f"| {md(cid)} ({md(name)}) | {n} |" for cid, name, n in g.distribution]
         lines += [
             "",
             "| "
@@ -309,11 +309,11 @@ def to_markdown(batch: Batch) -> str:
             )
         if g.weak:
             lines += ["", "**" + _("City-wide weak areas") + "**", ""]
-            lines += [f"- {_weak_line(w.stat, w.weak_units, len(g.ranking))}" for w in g.weak]
+            lines += [f"- {md(_weak_line(w.stat, w.weak_units, len(g.ranking)))}" for w in g.weak]
         lines.append("")
     if batch.failures:
         lines += ["## " + _("Not scored"), ""]
-        lines += [f"- `{f.path}`: {md(_first(f.problems))}" for f in batch.failures]
+        lines += [f"- {md(f.path)}: {md(_first(f.problems))}" for f in batch.failures]
         lines.append("")
     lines += [_totals(batch), ""]
     return "\n".join(lines)
@@ -365,12 +365,12 @@ def render(batch: Batch) -> RenderableType:
     parts: list[RenderableType] = []
     note = mixed_note(batch)
     if note:
-        parts.append(Text(note, style="yellow"))
+        parts.append(terminal(note, style="yellow"))
     for g in batch.groups:
         rs = g.rules.rules
         head = Text("\n")
-        head.append(rs.title, style="bold")
-        head.append(f" [{rs.id} {rs.version}] · " + _("year {year}").format(year=g.year))
+        head.append(line(rs.title), style="bold")
+        head.append(line(f" [{rs.id} {rs.version}] · ") + _("year {year}").format(year=g.year))
         head.append(
             " · " + ngettext("{n} unit", "{n} units", len(g.ranking)).format(n=len(g.ranking))
         )
@@ -388,13 +388,15 @@ def render(batch: Batch) -> RenderableType:
             u = r.unit
             style = _category_style(g, u.category)
             ranking.add_row(
-                str(r.rank),
-                u.name,
-                u.code,
-                Text(_index(r), style=style),
-                Text(f"{u.category} ({u.predicate})" if u.category else "-", style=style),
-                _weakest(r, g),
-                Text(_unanswered(r), style="red" if u.unanswered else "green"),
+                *cells(
+                    str(r.rank),
+                    u.name,
+                    u.code,
+                    Text(_index(r), style=style),
+                    terminal(f"{u.category} ({u.predicate})" if u.category else "-", style=style),
+                    _weakest(r, g),
+                    Text(_unanswered(r), style="red" if u.unanswered else "green"),
+                )
             )
         parts.append(ranking)
         if any(r.unit.published for r in g.ranking):
@@ -408,9 +410,8 @@ def render(batch: Batch) -> RenderableType:
         for cid, name, n in g.distribution:
             style = _category_style(g, cid)
             dist.add_row(
-                Text(f"{cid} ({name})", style=style),
-                str(n),
-                Text("█" * round(20 * n / most), style=style.replace("bold ", "")),
+                terminal(f"{cid} ({name})", style=style),
+                *cells(str(n), Text("█" * round(20 * n / most), style=style.replace("bold ", ""))),
             )
         parts.append(dist)
 
@@ -427,11 +428,11 @@ def render(batch: Batch) -> RenderableType:
             profile.add_column("")
             for s in stats:
                 label = (
-                    Text(s.name, style="bold")
+                    terminal(s.name, style="bold")
                     if s.depth == 1
-                    else Text(("  " if s.depth == 2 else "") + s.name)
+                    else terminal(("  " if s.depth == 2 else "") + s.name)
                 )
-                profile.add_row(label, *_stat_cells(s))
+                profile.add_row(label, *cells(*_stat_cells(s)))
             parts.append(profile)
 
         if g.weak:
@@ -442,10 +443,12 @@ def render(batch: Batch) -> RenderableType:
             weak.add_column(_("Weak in"), justify="right")
             for w in g.weak:
                 weak.add_row(
-                    Text(w.stat.name, style="bold"),
-                    _p(w.stat.mean),
-                    _p(w.stat.low),
-                    _("{n} of {total} units").format(n=w.weak_units, total=len(g.ranking)),
+                    terminal(w.stat.name, style="bold"),
+                    *cells(
+                        _p(w.stat.mean),
+                        _p(w.stat.low),
+                        _("{n} of {total} units").format(n=w.weak_units, total=len(g.ranking)),
+                    ),
                 )
             parts.append(weak)
             parts.append(
@@ -456,7 +459,7 @@ def render(batch: Batch) -> RenderableType:
         failed.add_column(_("File"))
         failed.add_column(_("Problem"))
         for f in batch.failures:
-            failed.add_row(f.path, Text(_first(f.problems), style="red"))
+            failed.add_row(terminal(f.path), terminal(_first(f.problems), style="red"))
         parts.append(Text(""))
         parts.append(failed)
     parts.append(Text("\n" + _totals(batch)))

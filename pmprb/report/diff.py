@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..escape import cells, json_dumps, terminal
 from ..i18n import _, ngettext
 from ..rulediff import Change
 from ..rules import LoadedRules
@@ -19,7 +19,7 @@ _STYLE = {"added": "green", "removed": "red", "reweighted": "yellow", "rescaled"
 
 def render_diff(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> RenderableType:
     """The changes from `a` to `b` as a table (or a line saying there are none)."""
-    head = Text(f"{a.rules.id} {a.rules.version} → {b.rules.id} {b.rules.version}", style="bold")
+    head = terminal(f"{a.rules.id} {a.rules.version} → {b.rules.id} {b.rules.version}", "bold")
     if not changes:
         apart = _files_apart(a, b)
         if apart is None:
@@ -35,11 +35,13 @@ def render_diff(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> Render
         table.add_column(col)
     for c in changes:
         table.add_row(
-            c.kind,
-            Text(c.change, style=_STYLE.get(c.change, "cyan")),
-            c.id,
-            _short(c.before),
-            _short(c.after),
+            *cells(
+                c.kind,
+                terminal(c.change, style=_STYLE.get(c.change, "cyan")),
+                c.id,
+                _short(c.before),
+                _short(c.after),
+            )
         )
     summary = Text(
         ngettext("{n} difference.", "{n} differences.", len(changes)).format(n=len(changes)),
@@ -64,7 +66,7 @@ def _files_apart(a: LoadedRules, b: LoadedRules) -> tuple[str, str] | None:
 def diff_json(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> str:
     """One JSON object: both rule sets (with their hashes) and the list of changes."""
     data = {"a": rules_record(a), "b": rules_record(b), "changes": [asdict(c) for c in changes]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(data)
 
 
 def _short(text: str | None, limit: int = 80) -> str:

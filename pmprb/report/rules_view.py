@@ -9,6 +9,7 @@ from rich.tree import Tree
 
 from .. import display
 from ..errors import Problem
+from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
 from ..rules import LoadedRules, Node
 
@@ -19,21 +20,21 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     """Everything `pmprb rules show` prints."""
     rs = loaded.rules
     head = Text()
-    head.append(f"{rs.title}\n", style="bold")
-    head.append(f"{rs.id} {rs.version}")
+    head.append(line(rs.title) + "\n", style="bold")
+    head.append(line(f"{rs.id} {rs.version}"))
     if rs.basis:
-        head.append(f" · {rs.basis}")
+        head.append(line(f" · {rs.basis}"))
     if rs.years:
         head.append(f" · {rs.years[0]}-{rs.years[1]}")
-    head.append(f"\n{loaded.path} sha256:{loaded.sha256[:12]}", style="dim")
-    for line in display.overlay_lines(loaded):
-        head.append("\n" + line, style="dim")
+    head.append("\n" + line(f"{loaded.path} sha256:{loaded.sha256[:12]}"), style="dim")
+    for base in display.overlay_lines(loaded):
+        head.append("\n" + line(base), style="dim")
     tree = Tree(Text(_("Total {total}").format(total=rs.total), style="bold"))
     root_status = display.status(rs.provenance, "verified")
 
     def add(parent: Tree, node: Node, inherited: str) -> None:
         status = display.status(node.provenance, inherited)
-        label = Text(f"{node.name} ")
+        label = terminal(f"{node.name} ")
         label.append(f"[{node.id}] ", style="cyan")
         maximum = display.number(loaded.maxima[node.id])
         label.append(_("weight {w} (max {m})").format(w=node.weight, m=maximum))
@@ -48,11 +49,11 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         if node.questions is not None and questions:
             for q in node.questions:
                 qs = display.status(q.provenance, status)
-                line = Text(f"{q.id} ", style="cyan")
-                line.append(f"{q.text} ")
-                line.append(f"({q.scale})", style="dim")
-                line.append(f" {qs}", style=_STATUS_STYLE[qs])
-                branch.add(line)
+                shown = Text(f"{q.id} ", style="cyan")
+                shown.append(line(f"{q.text} "))
+                shown.append(line(f"({q.scale})"), style="dim")
+                shown.append(f" {qs}", style=_STATUS_STYLE[qs])
+                branch.add(shown)
 
     for top in rs.tree:
         add(tree, top, root_status)
@@ -62,7 +63,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
     scales.add_column(_("Name"))
     scales.add_column(_("Values"))
     for sid, scale in rs.scales.items():
-        scales.add_row(sid, scale.name, display.scale_values(scale))
+        scales.add_row(*cells(sid, scale.name, display.scale_values(scale)))
     parts: list[RenderableType] = [head, tree, scales]
     if rs.bands:
         bands = Table(
@@ -71,12 +72,14 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         for col in (_("Category"), _("Range"), _("Predicate")):
             bands.add_column(col)
         for band in reversed(rs.bands):
-            bands.add_row(band.id, f"{band.min} - {band.max}", band.name)
+            bands.add_row(*cells(band.id, f"{band.min} - {band.max}", band.name))
         parts.append(bands)
     for pred in rs.predicates:
         table = Table(
-            title=_("Predicate {id} ({name}): every condition must hold").format(
-                id=pred.id, name=pred.name
+            title=terminal(
+                _("Predicate {id} ({name}): every condition must hold").format(
+                    id=pred.id, name=pred.name
+                )
             ),
             title_justify="left",
             show_edge=False,
@@ -85,7 +88,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
             table.add_column(col)
         for cond in pred.conditions:
             name, where, minimum, label = display.condition_row(cond, root_status)
-            table.add_row(name, where, minimum, Text(label, style=_STATUS_STYLE[label]))
+            table.add_row(*cells(name, where, minimum, Text(label, style=_STATUS_STYLE[label])))
         parts.append(table)
     return Group(*parts)
 
@@ -93,13 +96,13 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
 def check_summary(loaded: LoadedRules, problems: list[Problem]) -> str:
     """The line `pmprb rules check` prints for a valid rule set."""
     rs = loaded.rules
-    line = _("{path}: valid: {id} {version}, {n} questions, total {total}").format(
+    summary = _("{path}: valid: {id} {version}, {n} questions, total {total}").format(
         path=loaded.path, id=rs.id, version=rs.version, n=len(loaded.questions), total=rs.total
     )
     bases = [f"{b.rules.id} {b.rules.version}" for b in loaded.lineage()[1:]]
     if bases:
-        line += "; " + _("extends {chain}").format(chain=" <- ".join(bases))
+        summary += "; " + _("extends {chain}").format(chain=" <- ".join(bases))
     warnings = sum(p.level == "warning" for p in problems)
     if warnings:
-        line += "; " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
-    return line + "\n"
+        summary += "; " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+    return line(summary) + "\n"

@@ -17,6 +17,7 @@ from ..engine import (
     next_predicate,
     weak_areas,
 )
+from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
 from .record import percent, text
 
@@ -59,19 +60,22 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     rs = result.rules.rules
     parts: list[RenderableType] = []
     head = Text()
-    head.append(f"{a.unit.name}", style="bold")
-    head.append(f" ({a.unit.code})")
+    head.append(line(a.unit.name), style="bold")
+    head.append(line(f" ({a.unit.code})"))
     if a.unit.instansi:
-        head.append(f" · {a.unit.instansi}")
+        head.append(line(f" · {a.unit.instansi}"))
     head.append(" · " + _("year {year}").format(year=a.year) + "\n")
     head.append(
-        _("Rule set: {title}").format(title=rs.title) + f" [{rs.id} {rs.version}]", style="dim"
+        line(_("Rule set: {title}").format(title=rs.title) + f" [{rs.id} {rs.version}]"),
+        style="dim",
     )
     for base in result.rules.lineage()[1:]:
         head.append(
             "\n"
-            + _("overlay of {id} {version} (sha256 {sha})").format(
-                id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+            + line(
+                _("overlay of {id} {version} (sha256 {sha})").format(
+                    id=base.rules.id, version=base.rules.version, sha=base.sha256[:12]
+                )
             ),
             style="dim",
         )
@@ -82,7 +86,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     headline.append(f"{result.index}", style=band_style(result))
     if result.band is not None:
         headline.append("  ")
-        headline.append(f"{result.band.id} ({result.band.name})", style=band_style(result))
+        headline.append(line(f"{result.band.id} ({result.band.name})"), style=band_style(result))
     parts.append(headline)
     node_names = {n.id: n.name for n in result.root.walk()}
     parts.extend(predicate_parts(result))
@@ -90,7 +94,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     if provisional:
         listed = ", ".join(n.name for n in provisional)
         parts.append(
-            Text(
+            terminal(
                 _("Note: this result depends on provisional weights ({names}).").format(
                     names=listed
                 ),
@@ -106,16 +110,15 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     comp.add_column("")
     for top in result.root.children:
         comp.add_row(
-            Text(top.name, style="bold"),
-            f2(top.points),
-            f2(top.maximum),
-            pct(top.share),
-            bar(top.share),
+            terminal(top.name, style="bold"),
+            *cells(f2(top.points), f2(top.maximum), pct(top.share), bar(top.share)),
         )
         for sub in top.children if not top.published else ():
             label = "  " + sub.name + (" *" if sub.published else "")
             if sub.children or sub.published or sub.items:
-                comp.add_row(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))
+                comp.add_row(
+                    *cells(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))
+                )
     parts.append(comp)
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
@@ -130,23 +133,25 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
         areas = Table(title=_("Areas of change"), title_justify="left", show_edge=False)
         areas.add_column(_("Area"))
         for c in columns:
-            areas.add_column(node_names.get(c, c), justify="right")
+            areas.add_column(terminal(node_names.get(c, c)), justify="right")
         areas.add_column(_("Total"), justify="right")
         areas.add_column("%", justify="right")
         areas.add_column("")
         for ar in known:
             by = {p.component: p for p in ar.parts}
-            cells = [f"{f2(by[c].points)}/{f2(by[c].maximum)}" if c in by else "-" for c in columns]
-            areas.add_row(ar.name, *cells, f2(ar.points), pct(ar.share), bar(ar.share))
+            shown = [f"{f2(by[c].points)}/{f2(by[c].maximum)}" if c in by else "-" for c in columns]
+            areas.add_row(*cells(ar.name, *shown, f2(ar.points), pct(ar.share), bar(ar.share)))
         parts.append(areas)
         weak = weak_areas(result)
         text = Text(_("Weakest areas") + ": ", style="bold")
         text.append(
-            "; ".join(
-                _("{name} {share} ({lost} points lost)").format(
-                    name=w.name, share=pct(w.share), lost=f2(w.maximum - w.points)
+            line(
+                "; ".join(
+                    _("{name} {share} ({lost} points lost)").format(
+                        name=w.name, share=pct(w.share), lost=f2(w.maximum - w.points)
+                    )
+                    for w in weak
                 )
-                for w in weak
             )
         )
         parts.append(text)
@@ -154,7 +159,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     nxt = next_band(result)
     if nxt is not None:
         parts.append(
-            Text(
+            terminal(
                 _("{points} more points reach {band} ({name}).").format(
                     points=nxt[1], band=nxt[0].id, name=nxt[0].name
                 )
@@ -170,10 +175,12 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
         imp.add_column("+" + _("Points"), justify="right")
         for g in gains:
             imp.add_row(
-                Text(g.item.id, style="cyan") + Text(" " + g.item.text),
-                node_names.get(g.node.id, g.node.id),
-                g.item.answer.display if g.item.answer else Text(_("(none)"), style="red"),
-                f2(g.gain),
+                terminal(g.item.id, style="cyan") + terminal(" " + g.item.text),
+                *cells(
+                    node_names.get(g.node.id, g.node.id),
+                    g.item.answer.display if g.item.answer else Text(_("(none)"), style="red"),
+                    f2(g.gain),
+                ),
             )
         parts.append(imp)
 
@@ -211,17 +218,17 @@ def predicate_parts(result: Result) -> list[RenderableType]:
     if upcoming is None:
         return []
     reached = result.reached
-    line = Text(_("Predicate") + ": ", style="bold")
+    head = Text(_("Predicate") + ": ", style="bold")
     if reached is not None:
-        line.append(f"{reached.id} ({reached.name})", style="bold green")
+        head.append(line(f"{reached.id} ({reached.name})"), style="bold green")
     else:
-        line.append(_("none reached"), style="bold red")
-    parts: list[RenderableType] = [line]
+        head.append(_("none reached"), style="bold red")
+    parts: list[RenderableType] = [head]
     parts.append(condition_table(result, upcoming))
     failing = [c for c in upcoming.conditions if not c.met]
     if failing and upcoming is not reached:
         parts.append(
-            Text(
+            terminal(
                 ngettext(
                     "{n} condition of {id} is not met.",
                     "{n} conditions of {id} are not met.",
@@ -241,7 +248,7 @@ def condition_table(result: Result, pred: PredicateResult) -> Table:
         if pred.met
         else _("Conditions for {id} ({name})").format(id=pred.id, name=pred.name)
     )
-    table = Table(title=title, title_justify="left", show_edge=False)
+    table = Table(title=terminal(title), title_justify="left", show_edge=False)
     table.add_column(_("Condition"))
     table.add_column(_("Value"), justify="right")
     table.add_column(_("Minimum"), justify="right")
@@ -250,20 +257,24 @@ def condition_table(result: Result, pred: PredicateResult) -> Table:
     for cond in pred.conditions:
         if not cond.known:  # hidden by a published score: cannot be shown to hold
             table.add_row(
-                condition_label(cond, areas),
-                Text("?", style="yellow"),
-                condition_value(cond, cond.threshold),
-                "?",
-                Text("?", style="yellow"),
+                *cells(
+                    condition_label(cond, areas),
+                    Text("?", style="yellow"),
+                    condition_value(cond, cond.threshold),
+                    "?",
+                    Text("?", style="yellow"),
+                )
             )
             continue
         gap = condition_value(cond, cond.gap) if not cond.met else "-"
         mark = Text("✓", style="green") if cond.met else Text("✗", style="red")
         table.add_row(
-            condition_label(cond, areas),
-            Text(condition_value(cond, cond.value), style="green" if cond.met else "red"),
-            condition_value(cond, cond.threshold),
-            gap,
-            mark,
+            *cells(
+                condition_label(cond, areas),
+                Text(condition_value(cond, cond.value), style="green" if cond.met else "red"),
+                condition_value(cond, cond.threshold),
+                gap,
+                mark,
+            )
         )
     return table

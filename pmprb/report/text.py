@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from ..display import cell, md
 from ..engine import NodeResult, Result, improvements
+from ..escape import json_dumps
 from ..i18n import _
 from .record import num, percent, record, text
 
 
 def to_json(result: Result) -> str:
     """One byte-stable JSON object (fixed key order, no trailing spaces)."""
-    return json.dumps(record(result), ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(record(result))
 
 
 def to_csv(result: Result) -> str:
@@ -56,12 +56,12 @@ def to_markdown(result: Result) -> str:
     precision = result.rules.rules.precision
     headline = "**" + _("Index: {index}").format(index=text(result.raw, precision)) + "**"
     if has_bands:
-        headline += f" {rec['category'] or ''} ({rec['predicate'] or '-'})"
+        headline += f" {md(rec['category'] or '')} ({md(rec['predicate'] or '-')})"
     lines = [
         f"# {md(rec['unit']['name'])} ({md(rec['unit']['code'])}), {rec['year']}",
         "",
         _("Rule set: {title}").format(title=md(rules["title"]))
-        + f" (`{rules['id']}` {rules['version']})",
+        + f" (`{rules['id']}` {md(rules['version'])})",
         *[
             "\n"
             + _("overlay of {id} {version} (sha256 {sha})").format(

@@ -5,14 +5,13 @@ Each is a pure function from the report to a string; nothing here prints or read
 
 from __future__ import annotations
 
-import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..display import md
 from ..errors import Problem
+from ..escape import github_data, github_property, json_dumps, line, xml_text
 from ..i18n import _, ngettext
 from ..validate import FileReport, Report
 from . import ValidateFormat
@@ -39,31 +38,22 @@ def summary_line(report: Report) -> str:
 
 
 def to_text(report: Report) -> str:
-    """One `path:line:col: [level] code: message` line per problem, then the summary."""
-    lines = [p.format() for p in report.problems]
+    """One `path:line:col: [level] code: message` line per problem, then the summary (user
+    text on one line, control characters shown as escapes)."""
+    lines = [line(p.format()) for p in report.problems]
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    # GitHub's toolkit (command.ts escapeData): %, CR and LF in a command's message
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    # escapeProperty: also ':' and ',' which separate a command's properties
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_command(problem: Problem) -> str:
     """`::error file=...,line=...,col=...,title=...::message`: an annotation on the diff."""
-    props = [f"file={_escape_property(problem.path)}"]
+    props = [f"file={github_property(problem.path)}"]
     if problem.line is not None:
         props.append(f"line={problem.line}")
         if problem.col is not None:
             props.append(f"col={problem.col}")
-    props.append(f"title={_escape_property('pmprb ' + problem.code)}")
-    return f"::{problem.level} {','.join(props)}::{_escape_data(problem.message)}"
+    props.append(f"title={github_property('pmprb ' + problem.code)}")
+    return f"::{problem.level} {','.join(props)}::{github_data(problem.message)}"
 
 
 def to_github(report: Report) -> str:
@@ -97,15 +87,7 @@ def to_json(report: Report) -> str:
         "files": [_file_record(f) for f in report.files],
         "problems": [p.record() for p in report.problems],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-# Characters XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return json_dumps(data)
 
 
 def to_junit(report: Report) -> str:
@@ -119,9 +101,9 @@ def to_junit(report: Report) -> str:
     )
     suite.set("skipped", "0")
     for f in report.files:
-        path = _xml_text(f.path)
+        path = xml_text(f.path)
         case = ET.SubElement(suite, "testcase", name=path, classname="pmprb.validate", file=path)
-        body = _xml_text("\n".join(p.format() for p in f.problems))
+        body = "\n".join(xml_text(p.format()) for p in f.problems)
         if f.errors:
             message = ngettext("{n} error", "{n} errors", f.errors).format(n=f.errors)
             failure = ET.SubElement(case, "failure", message=message, type="pmprb")
