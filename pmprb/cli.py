@@ -20,6 +20,7 @@ import typer
 
 from .errors import Exit, Problem, ProblemsError, RulesError
 from .i18n import _, set_language
+from .report import FOLD_OVER
 
 EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
 2 the tool could not run (missing file, bad usage, unreadable rule set)."""
@@ -43,7 +44,6 @@ app.add_typer(rules_app, name="rules")
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CANNOT_RUN = frozenset({"not_found", "unreadable", "no_files"})
-FOLD_OVER = 20  # pmprb.report.validation.FOLD_OVER, for the help text (kept light to import)
 
 
 def _stderr() -> Any:

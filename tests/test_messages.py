@@ -22,8 +22,8 @@ from pmprb.engine import score
 from pmprb.errors import Problem, ProblemsError
 from pmprb.i18n import normalize_language, resolve_language, set_language
 from pmprb.loader import parse
-from pmprb.report import ValidateFormat
-from pmprb.report.validation import FOLD_OVER, render, to_summary
+from pmprb.report import FOLD_OVER, ValidateFormat
+from pmprb.report.validation import render, to_summary
 from pmprb.validate import Options, validate_paths
 
 from .conftest import MINI, ROOT, write
@@ -252,6 +252,7 @@ def test_the_pre_commit_hook_skips_overlays_and_compose_files(tmp_path: Path) ->
         (HEAD + "jawaban:\n  p.a1.i1.a: Ya\n", 6, "answers"),
         ("rules: mini\nyaer: 2021\nunit: {name: A, code: '1'}\n", 2, "year"),
         ("rules: mini\nyear: 2021\nunit: {name: A, kode: '1'}\n", 3, "code"),
+        ("rules: mini\nyear: 2021\nunit_kerja: {name: A, code: '1'}\n", 3, "unit"),
     ],
 )
 def test_a_misspelled_field_gets_a_did_you_mean(

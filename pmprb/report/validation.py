@@ -16,7 +16,7 @@ from ..display import md
 from ..errors import Problem
 from ..i18n import _, ngettext
 from ..validate import FileReport, Report
-from . import ValidateFormat
+from . import FOLD_OVER, ValidateFormat
 
 
 def resolve(fmt: ValidateFormat, environ: Mapping[str, str]) -> ValidateFormat:
@@ -37,9 +37,6 @@ def summary_line(report: Report) -> str:
         errors=ngettext("{n} error", "{n} errors", report.errors).format(n=report.errors),
         warnings=ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings),
     )
-
-
-FOLD_OVER = 20  # warnings of one code beyond this are summed up in one line (text, github)
 
 
 @dataclass(frozen=True, slots=True)
