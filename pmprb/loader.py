@@ -403,7 +403,8 @@ def explain_syntax(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, in
         cause = _bracket_cause("[" if "sequence" in context else "{")
         return opened.line + 1, opened.column + 1, _with_parser(cause, raw)
     # (`key: [` at the end of the file: libyaml names neither the bracket nor where it opened)
-    if "expected node content" in problem or "end of stream" in problem:
+    # (a character scan: skipped for huge texts, where it would cost more than it tells)
+    if ("expected node content" in problem or "end of stream" in problem) and len(text) < 1 << 20:
         found_at = _unclosed_bracket(text)
         if found_at is not None:
             index, column, bracket = found_at
