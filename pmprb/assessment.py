@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -35,6 +36,7 @@ from .loader import (
     read_text,
     shorten,
     suggest,
+    suggest_field,
 )
 from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
 
@@ -70,21 +72,51 @@ class UnitInfo(_Model):
     instansi: str = Field("", description="The government body the unit belongs to")
 
 
+def _one_or_many(value: Any) -> Any:
+    """`evidence: SK No. 1` (one string) is a one-item list; `evidence:` left empty, none."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return value
+
+
 class LongAnswer(_Model):
-    """An answer with its data dukung (evidence) and a note."""
+    """An answer with its data dukung (evidence) and a note.
+
+    `answer` may be left empty (with no counts) while the evidence is already recorded: the
+    question is then unanswered, like an empty short answer.
+    """
 
     answer: Scalar | None = Field(None, description="Option label or number")
     counts: dict[str, StrictInt] | None = Field(
         None, description="Inputs of a count-based question"
     )
-    evidence: tuple[str, ...] = Field((), description="Data dukung: document names or links")
+    evidence: Annotated[tuple[str, ...], BeforeValidator(_one_or_many)] = Field(
+        (), description="Data dukung: document names or links"
+    )
     note: str = Field("", description="Free-text note")
 
     @model_validator(mode="after")
     def _answer_or_counts(self) -> LongAnswer:
-        if (self.answer is None) == (self.counts is None):
+        if self.answer is not None and self.counts is not None:
             raise ValueError(_("give either `answer` or `counts`"))
         return self
+
+    @property
+    def blank(self) -> bool:
+        """No answer and no counts yet: unanswered."""
+        return self.answer is None and self.counts is None
+
+
+def is_blank(raw: Any) -> bool:
+    """An entry of `answers` that gives no answer yet: empty, or a long form without an
+    answer or counts (raw YAML data or a checked LongAnswer)."""
+    if raw is None:
+        return True
+    if isinstance(raw, LongAnswer):
+        return raw.blank
+    return isinstance(raw, dict) and raw.get("answer") is None and raw.get("counts") is None
 
 
 def _answer_kind(value: Any) -> str:
@@ -202,12 +234,19 @@ def _from_counts(
     missing = [n for n in names if n not in long.counts]
     extra = [n for n in long.counts if n not in spec.inputs]
     if missing or extra:
+        needed = _("'{qid}' needs the counts: {names}").format(qid=qid, names=", ".join(names))
+        if not extra:
+            return None, [Pending(loc, "bad_counts", needed)]
         return None, [
             Pending(
-                loc,
+                (*loc, name),
                 "bad_counts",
-                _("'{qid}' needs the counts: {names}").format(qid=qid, names=", ".join(names)),
+                needed
+                + _("; '{name}' is not one of them").format(name=shorten(name))
+                + suggest_field(name, [n for n in names if n in missing] or names),
+                "key",
             )
+            for name in extra
         ]
     first, second = (long.counts[n] for n in names)
     if first < 0 or second < 0:
@@ -256,8 +295,8 @@ def check(
             )
             pending.append(Pending(("answers", qid), "unknown_question", message, "key"))
             continue
-        if raw is None:
-            continue
+        if is_blank(raw):
+            continue  # unanswered: counted by score, reported by validate
         given, found = _check_answer(qid, ref, raw)
         pending.extend(found)
         if given is not None:
@@ -322,6 +361,47 @@ def _rules_for(named: Any, rules_ref: str | None) -> tuple[LoadedRules | None, l
 
 _ONE_ANSWER: TypeAdapter[Any] = TypeAdapter(Answer)
 
+# The top-level keys of an answer file: a mapping with none of them is something else.
+ANSWER_KEYS = frozenset(AnswerFile.model_fields)
+
+
+def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
+    """The fields allowed in the mapping at `loc` of an answer file (for did-you-mean)."""
+    if not loc:
+        return list(AnswerFile.model_fields)
+    if loc == ("unit",):
+        return list(UnitInfo.model_fields)
+    if len(loc) == 2 and loc[0] == "answers":
+        return list(LongAnswer.model_fields)
+    return []
+
+
+def not_answer_file(data: dict[Any, Any]) -> str | None:
+    """Why a parsed mapping is not an answer file (what it looks like), or None when it
+    has any answer-file key (then its mistakes are reported field by field)."""
+    keys = {k for k in data if isinstance(k, str)}
+    if keys & ANSWER_KEYS:
+        return None
+    if "extends" in keys:
+        return _("it has `extends`, so it looks like a rule set overlay")
+    if keys & {"tree", "scales", "bands"}:
+        return _("it has `tree`, `scales` or `bands`, so it looks like a rule set")
+    if "services" in keys:
+        return _("it has `services`, so it looks like a docker-compose file")
+    if "jobs" in keys and ("on" in keys or True in data):
+        return _("it has `on` and `jobs`, so it looks like a GitHub Actions workflow")
+    if keys & {"stages", "jobs", "steps", "pipelines", "script", "image", "trigger"}:
+        return _("it looks like a CI configuration")
+    return _("it has none of the fields rules, year, unit, answers")
+
+
+def not_answer_message(why: str) -> str:
+    """The one problem of a YAML file that is not an answer file."""
+    return _(
+        "this is not a PMPRB answer file: {why}; an answer file has rules, year, unit and "
+        "answers (for an overlay or a rule set use `pmprb rules check`)"
+    ).format(why=why)
+
 
 def _salvage(data: dict[Any, Any], pending: list[Pending]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The answers and scores that are well-formed on their own, to check them too."""
@@ -367,6 +447,11 @@ def validate_assessment(
     if not isinstance(data, dict):
         message = _("an answer file must be a mapping with rules, year, unit and answers")
         raise ProblemsError([Problem(path, 1, 1, "not_mapping", message)])
+    why = not_answer_file(data)
+    if why is not None:
+        raise ProblemsError(
+            locate(path, text, [Pending((), "not_answer_file", not_answer_message(why))], root)
+        )
     limit = current_limits().max_answers
     raw_answers = data.get("answers")
     if isinstance(raw_answers, dict) and len(raw_answers) > limit:
@@ -380,7 +465,7 @@ def validate_assessment(
     try:
         model = AnswerFile.model_validate(data)
     except ValidationError as exc:
-        pending.extend(pydantic_pending(exc.errors()))
+        pending.extend(pydantic_pending(exc.errors(), fields=_fields_at))
     loaded, found = _rules_for(data.get("rules"), rules_ref)
     pending.extend(found)
     answers: dict[str, Given] = {}

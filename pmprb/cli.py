@@ -20,6 +20,7 @@ import typer
 
 from .errors import Exit, Problem, ProblemsError, RulesError
 from .i18n import _, set_language
+from .report import FOLD_OVER
 
 EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
 2 the tool could not run (missing file, bad usage, unreadable rule set)."""
@@ -113,7 +114,9 @@ def handle_problems(func: F) -> F:
 LangOption = Annotated[
     str | None,
     typer.Option(
-        "--lang", help="Output language: id (default) or en; also PMPRB_LANG.", show_default=False
+        "--lang",
+        help="Output language: id (default) or en (also id_ID, en_US.UTF-8); also PMPRB_LANG.",
+        show_default=False,
     ),
 ]
 RulesOption = Annotated[
@@ -130,6 +133,17 @@ RulesOption = Annotated[
 def main_options(lang: LangOption = None) -> None:
     """Score PMPRB self-assessments (Indeks RB)."""
     set_language(lang)
+    from .i18n import unknown_language
+
+    unknown = unknown_language()
+    if unknown is not None:
+        _stderr().print(
+            _("unknown language '{lang}'; using Indonesian (id); choose id or en").format(
+                lang=unknown
+            ),
+            style="yellow",
+            markup=False,
+        )
 
 
 @app.command()
@@ -357,9 +371,9 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def _format(kind: type[E], value: str) -> E:
-    """A --format value as its enum member; anything else is bad usage (exit 2)."""
+    """A --format value as its enum member (any case); anything else is bad usage (exit 2)."""
     try:
-        return kind(value)
+        return kind(value.strip().lower())
     except ValueError:
         _bad_usage(
             _("unknown format '{fmt}'; use one of: {all}").format(
@@ -416,6 +430,12 @@ def init(
     except OSError as exc:
         _bad_usage(_("cannot write {path}: {why}").format(path=target, why=exc.strerror))
     _say(_("Wrote {path} ({n} questions).").format(path=target, n=len(loaded.questions)))
+    years = loaded.rules.years
+    if years is not None and not years[0] <= year <= years[1]:
+        warning = _("{year} is outside the years of rule set '{id}' ({lo}-{hi})").format(
+            year=year, id=loaded.rules.id, lo=years[0], hi=years[1]
+        )
+        _say(_("warning: {message}; check --year and --rules").format(message=warning), "yellow")
 
 
 def _slug(text: str) -> str:
@@ -548,6 +568,30 @@ def validate(
             "--summary", help="Also write a Markdown table of scores here.", show_default=False
         ),
     ] = None,
+    errors_only: Annotated[
+        bool,
+        typer.Option(
+            "--errors-only",
+            "--quiet",
+            "-q",
+            help="List errors only (warnings are still counted); text and github output.",
+        ),
+    ] = False,
+    show_warnings: Annotated[
+        bool,
+        typer.Option(
+            "--show-warnings",
+            help=f"List every warning, even when one code has more than {FOLD_OVER}.",
+        ),
+    ] = False,
+    skip_other: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-answer-files",
+            help="Skip YAML files that are not answer files with a note, also when named "
+            "(always under a folder); for the pre-commit hook.",
+        ),
+    ] = False,
 ) -> None:
     """Check answer files before review: problems, unanswered questions, missing evidence.
 
@@ -556,7 +600,7 @@ def validate(
     import os
 
     from .report import ValidateFormat
-    from .report.validation import render, resolve, to_summary
+    from .report.validation import Listing, render, resolve, skipped_notes, to_summary
     from .validate import Options, parse_threshold, validate_paths
 
     fmt = _format(ValidateFormat, format)
@@ -572,8 +616,11 @@ def validate(
         fail_under=threshold,
         fail_under_category=fail_under_category,
         score=summary is not None,
+        skip_other=skip_other,
     )
     report = validate_paths(paths, options)
+    for note in skipped_notes(report):
+        _say(note, "yellow")
     from .files import answer_files
 
     # the real names (a display path shows bytes that are not UTF-8 as escapes)
@@ -586,7 +633,8 @@ def validate(
     # every output is tried and the report always printed: one unwritable file costs
     # only itself (and makes the exit code 2)
     written = [_write(target, make(), inputs, rules) for target, make in extra if target]
-    shown = render(report, fmt, os.environ)
+    listing = Listing(errors_only=errors_only, show_warnings=show_warnings)
+    shown = render(report, fmt, os.environ, listing)
     _stdout(shown, human=resolve(fmt, os.environ) is ValidateFormat.text)
     raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 

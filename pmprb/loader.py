@@ -140,7 +140,8 @@ class _Loader(_Base):  # type: ignore[misc]
                     if key.__class__ is not str and isinstance(key, list | dict):
                         raise _Refused(key_node, "yaml_key", _("a key must be a plain value"))
                     if key in mapping:
-                        message = _("duplicate key '{key}'").format(key=key)
+                        first = _first_key(self, node, key_node, key)
+                        message = _duplicate_message(key, first)
                         found.append((key_node, "duplicate_key", message))
                     mapping[key] = again(value_node, depth, again)
                 return mapping
@@ -284,10 +285,8 @@ def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any
         message = _("YAML tag not allowed: {what}").format(what=what)
         raise ProblemsError([_mark_problem(path, exc.problem_mark, "yaml_tag", message)]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "syntax error"
-        message = _("YAML syntax: {what}").format(what=what)
-        raise ProblemsError([_mark_problem(path, mark, "yaml_syntax", message)]) from None
+        line, col, message = explain_syntax(text, exc)
+        raise ProblemsError([Problem(path, line, col, "yaml_syntax", message)]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
         message = _("character {char} is not allowed in YAML").format(
@@ -295,7 +294,7 @@ def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any
         )
         raise ProblemsError([Problem(path, line, col, "yaml_syntax", message)]) from None
     except yaml.YAMLError as exc:
-        message = _("YAML syntax: {what}").format(what=exc)
+        message = _with_parser(_("the YAML syntax is invalid"), str(exc))
         raise ProblemsError([Problem(path, None, None, "yaml_syntax", message)]) from None
     except ValueError:
         # Python refuses to convert integers of more than 4300 digits
@@ -309,6 +308,156 @@ def parse_nodes(path: str, text: str, max_depth: int | None = None) -> tuple[Any
     if loader.found:
         raise ProblemsError([_mark_problem(path, n.start_mark, c, m) for n, c, m in loader.found])
     return data, node
+
+
+def _first_key(loader: Any, mapping: Node, dup: Node, key: Any) -> Node | None:
+    """The earlier key node of a mapping equal to `key` (a duplicate was just found at `dup`).
+
+    Only called on a duplicate, so valid files pay nothing; plain scalar keys are built again
+    with their own constructors (never through the alias check, which would see them twice).
+    """
+    for key_node, _value in mapping.value:
+        if key_node is dup:
+            return None
+        if not isinstance(key_node, ScalarNode):
+            continue
+        tag = key_node.tag
+        if tag == _STR:
+            other: Any = key_node.value
+        elif tag in _PLAIN_SCALARS:
+            try:
+                other = loader.yaml_constructors[tag](loader, key_node)
+            except ValueError:  # a key that cannot be rebuilt is not the one
+                continue
+        else:
+            continue
+        if other == key:
+            return key_node
+    return None
+
+
+def _duplicate_message(key: Any, first: Node | None) -> str:
+    shown = shorten(str(key))
+    if first is None:
+        return _("duplicate key '{key}'").format(key=shown)
+    return _("duplicate key '{key}': also at line {line}; keep only one").format(
+        key=shown, line=first.start_mark.line + 1
+    )
+
+
+# --- YAML syntax errors, explained ---------------------------------------------------
+
+# `key:value` on one line: a key-like word, a colon and no space (a URL's "://" is not one)
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?(?P<key>[A-Za-z_][\w.\-]*):(?P<value>[^\s/:][^#]*)$")
+_KEY_COLON = re.compile(r"^\s*(?:-\s+)?(?:\"[^\"]*\"|'[^']*'|[^\s#'\"][^#]*?):(?:\s|$)")
+
+
+def _with_parser(cause: str, raw: str) -> str:
+    """The cause in the user's language, then the parser's own words in parentheses."""
+    return _("{cause} (parser: {raw})").format(cause=cause, raw=raw)
+
+
+def explain_syntax(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, int | None, str]:
+    """A YAML syntax error as (line, col, message): the likely cause named in the user's
+    language (a tab, a missing space after ':', an indent, an unclosed quote or bracket),
+    with the parser's text in parentheses after it."""
+    raw = "; ".join(x for x in (exc.context, exc.problem) if x) or "syntax error"
+    problem = exc.problem or ""
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark
+    lines = text.splitlines()
+
+    def at(m: Any) -> tuple[int | None, int | None]:
+        return (m.line + 1, m.column + 1) if m is not None else (None, None)
+
+    def line_text(index: int) -> str:
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    here = mark.line if mark is not None else -1
+    # 1. a tab in the indentation of the line at fault (or of the one just above it)
+    for index in (here, here - 1):
+        current = line_text(index)
+        indent = current[: len(current) - len(current.lstrip(" \t"))]
+        if "\t" in indent:
+            cause = _("a tab is used for indentation; YAML indents with spaces only")
+            return index + 1, indent.index("\t") + 1, _with_parser(cause, raw)
+    # 2. `key:value` without the space after ':' (YAML then reads one long word)
+    if "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+        start = opened.line if opened is not None and "simple key" in context else here - 1
+        for index in range(max(start, 0), max(here, start) + 1):
+            found = _NO_SPACE.match(line_text(index))
+            if found:
+                key, value = found.group("key"), found.group("value").strip()
+                cause = _("a space is missing after ':' in '{text}'; write '{key}: {value}'")
+                cause = cause.format(text=shorten(f"{key}:{value}"), key=key, value=shorten(value))
+                return index + 1, found.start("value"), _with_parser(cause, raw)
+    # 3. a quote opened and never closed
+    if "quoted scalar" in context and opened is not None:
+        quote = line_text(opened.line)[opened.column : opened.column + 1] or '"'
+        cause = _("the quote {quote} opened here is never closed; add the closing {quote}").format(
+            quote=quote
+        )
+        return opened.line + 1, opened.column + 1, _with_parser(cause, raw)
+    # 4. a bracket or brace opened and never closed
+    if ("flow sequence" in context or "flow mapping" in context) and opened is not None:
+        cause = _bracket_cause("[" if "sequence" in context else "{")
+        return opened.line + 1, opened.column + 1, _with_parser(cause, raw)
+    # (`key: [` at the end of the file: libyaml names neither the bracket nor where it opened)
+    # (a character scan: skipped for huge texts, where it would cost more than it tells)
+    if ("expected node content" in problem or "end of stream" in problem) and len(text) < 1 << 20:
+        found_at = _unclosed_bracket(text)
+        if found_at is not None:
+            index, column, bracket = found_at
+            return index + 1, column + 1, _with_parser(_bracket_cause(bracket), raw)
+    # 5. ': ' inside a plain value, or a line indented differently from its neighbours
+    if "mapping values are not allowed" in problem and mark is not None:
+        before = line_text(here)[: mark.column]
+        if _KEY_COLON.match(before):
+            cause = _("a value containing ': ' must be put in quotes")
+            return *at(mark), _with_parser(cause, raw)
+    if (
+        "mapping values are not allowed" in problem
+        or "expected key" in problem
+        or "expected <block end>" in problem
+        or "expected '-' indicator" in problem
+    ):
+        cause = _(
+            "this line is not indented like the lines above it: keys of one mapping start "
+            "in the same column, and the keys under a key are indented further"
+        )
+        line, _col = at(mark)
+        spaces = len(line_text(here)) - len(line_text(here).lstrip(" "))
+        return line, spaces + 1, _with_parser(cause, raw)
+    return *at(mark), _with_parser(_("the YAML syntax is invalid here"), raw)
+
+
+def _bracket_cause(bracket: str) -> str:
+    close = "]" if bracket == "[" else "}"
+    return _(
+        "the bracket {open} opened here is not closed: add {close}, or a comma between items"
+    ).format(open=bracket, close=close)
+
+
+def _unclosed_bracket(text: str) -> tuple[int, int, str] | None:
+    """(line index, column, bracket) of the last [ or { never closed, outside quotes and
+    comments; None when every bracket is closed."""
+    stack: list[tuple[int, int, str]] = []
+    for index, line in enumerate(text.splitlines()):
+        quote = ""
+        for column, ch in enumerate(line):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'" and (column == 0 or line[column - 1] in " \t[{,:-"):
+                quote = ch
+            elif ch == "#" and (column == 0 or line[column - 1] in " \t"):
+                break
+            elif ch in "[{":
+                stack.append((index, column, ch))
+            elif ch in "]}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
 
 
 def _too_deep(limit: int) -> str:
@@ -420,8 +569,52 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     return _(" (did you mean '{hint}'?)").format(hint=close[0]) if close else ""
 
 
-def pydantic_pending(errors: Iterable[Any], prefix: Loc = ()) -> list[Pending]:
-    """Turn pydantic error dicts into friendly located problems, keyed on the error type."""
+# Indonesian words users type for a field (a did-you-mean cannot see them: they share no
+# letters with the English name); each maps to the field names it may stand for.
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "jawaban": ("answers", "answer"),
+    "jawab": ("answers", "answer"),
+    "bukti": ("evidence",),
+    "data_dukung": ("evidence",),
+    "datadukung": ("evidence",),
+    "dukung": ("evidence",),
+    "catatan": ("note",),
+    "keterangan": ("note",),
+    "tahun": ("year",),
+    "unit_kerja": ("unit",),
+    "perangkat_daerah": ("unit",),
+    "opd": ("unit",),
+    "instansi_induk": ("instansi",),
+    "nama": ("name",),
+    "kode": ("code",),
+    "aturan": ("rules",),
+    "nilai": ("scores", "answer"),
+    "skor": ("scores",),
+    "jumlah": ("counts",),
+}
+
+
+def suggest_field(word: str, fields: Sequence[str]) -> str:
+    """A ' (did you mean X?)' hint for a misspelled or translated field name, or nothing."""
+    lowered = word.strip().lower().replace("-", "_").replace(" ", "_")
+    for target in FIELD_WORDS.get(lowered, ()):
+        if target in fields:
+            return _(" (did you mean '{hint}'?)").format(hint=target)
+    close = difflib.get_close_matches(lowered, fields, n=1, cutoff=0.6)
+    return _(" (did you mean '{hint}'?)").format(hint=close[0]) if close else ""
+
+
+FieldsAt = Callable[[Loc], Sequence[str]]
+
+
+def pydantic_pending(
+    errors: Iterable[Any], prefix: Loc = (), fields: FieldsAt | None = None
+) -> list[Pending]:
+    """Turn pydantic error dicts into friendly located problems, keyed on the error type.
+
+    `fields` gives the field names allowed in the mapping at a location, so an unknown
+    field gets a did-you-mean (`evidance`, `jawaban`).
+    """
     out: list[Pending] = []
     seen: set[tuple[Loc, str]] = set()
     for err in errors:
@@ -437,7 +630,11 @@ def pydantic_pending(errors: Iterable[Any], prefix: Loc = ()) -> list[Pending]:
             message = _("required field '{field}' is missing").format(field=field)
         elif kind == "extra_forbidden":
             where = "key"
-            message = _("unknown field '{field}'").format(field=loc[-1] if loc else "")
+            field = str(loc[-1]) if loc else ""
+            allowed = fields(loc[:-1]) if fields is not None and loc else ()
+            message = _("unknown field '{field}'").format(field=shorten(field)) + suggest_field(
+                field, allowed
+            )
         elif kind in ("string_type", "str_type"):
             message = _("expected text (put numbers like codes in quotes)")
         elif kind in ("int_type", "int_parsing", "int_from_float"):

@@ -125,20 +125,20 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "answer": {"description": _field(LongAnswer, "answer"), "anyOf": short},
+            # left empty while the evidence is recorded: unanswered, not an error
+            "answer": {"description": _field(LongAnswer, "answer"), "anyOf": [*short, NULL]},
             "evidence": {
                 "description": _field(LongAnswer, "evidence"),
-                "type": "array",
+                # one document may be written as one string; left empty, none
+                "type": ["array", "string", "null"],
                 "items": {"type": "string"},
             },
             "note": {"description": _field(LongAnswer, "note"), "type": "string"},
             "counts": NULL,
         },
-        "required": ["answer"],
     }
     counts = ref.question.counts
     if counts is not None:
-        long["properties"]["answer"]["anyOf"] = [*short, NULL]
         long["properties"]["counts"] = {
             "description": _field(LongAnswer, "counts"),
             "anyOf": [
@@ -154,9 +154,8 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
                 NULL,
             ],
         }
-        del long["required"]
-        # exactly one of them, as pmprb requires
-        long["oneOf"] = [_present("answer"), _present("counts")]
+        # not both, as pmprb requires (neither is a blank answer)
+        long["not"] = {"allOf": [_present("answer"), _present("counts")]}
     return {
         "description": _description(ref),
         "markdownDescription": _markdown(ref),

@@ -14,7 +14,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .assessment import Assessment, Given, usable_answers, validate_assessment
+from .assessment import (
+    Assessment,
+    Given,
+    is_blank,
+    not_answer_file,
+    not_answer_message,
+    usable_answers,
+    validate_assessment,
+)
 from .errors import Exit, Problem, ProblemsError, RulesError, has_errors
 from .escape import path as display_path
 from .files import answer_files
@@ -39,6 +47,9 @@ class Options:
     fail_under: Decimal | None = None  # minimum index
     fail_under_category: str | None = None  # minimum category (a band id)
     score: bool = False  # score valid files even without a threshold (for the summary)
+    # YAML files that are not answer files (rule sets, CI files) are skipped with a note
+    # even when named on the command line (the pre-commit hook); under a folder they always are
+    skip_other: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,7 @@ class FileReport:
     path: str
     problems: tuple[Problem, ...]
     scored: Scored | None = None
+    unit: str | None = None  # "name (code)" as the file gives it, even when it is invalid
 
     @property
     def errors(self) -> int:
@@ -80,6 +92,8 @@ class Report:
     """Every file checked in one run, sorted by path."""
 
     files: tuple[FileReport, ...]
+    # YAML files that are not answer files, set aside unchecked: (path, why)
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def problems(self) -> list[Problem]:
@@ -141,7 +155,16 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
             [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
         )
     run = _Run(options)
-    return Report(tuple(sorted((run.check(p, shown) for p, shown in files), key=_by_path)))
+    named = {str(p) for p in paths if not p.is_dir()}
+    checked: list[FileReport] = []
+    skipped: list[tuple[str, str]] = []
+    for path, shown in files:
+        result = run.check(path, shown, skip_other=options.skip_other or shown not in named)
+        if isinstance(result, FileReport):
+            checked.append(result)
+        else:
+            skipped.append((shown, result))
+    return Report(tuple(sorted(checked, key=_by_path)), tuple(sorted(skipped)))
 
 
 def _by_path(report: FileReport) -> str:
@@ -155,6 +178,7 @@ class _Plan:
     ancestors: dict[str, frozenset[str]]  # question id -> ids of the nodes above it, and root
     lowest: dict[str, Fraction]  # question id -> value of its scale's lowest answer
     required: dict[str, bool]  # question id -> evidence required by the rule set
+    numeric: frozenset[str] = frozenset()  # ids of the questions answered with a number
 
 
 def _plan(loaded: LoadedRules) -> _Plan:
@@ -180,7 +204,10 @@ def _plan(loaded: LoadedRules) -> _Plan:
         )
         own = ref.question.evidence_required
         required[qid] = rs.evidence_required if own is None else own
-    return _Plan(ancestors, lowest, required)
+    numeric = frozenset(
+        qid for qid, ref in loaded.questions.items() if not isinstance(ref.scale, ChoiceScale)
+    )
+    return _Plan(ancestors, lowest, required, numeric)
 
 
 class _Run:
@@ -197,13 +224,20 @@ class _Run:
             self.plans[key] = (loaded, _plan(loaded))
         return self.plans[key][1]
 
-    def check(self, path: Path, shown: str) -> FileReport:
-        """Every problem of one file; its score when a threshold or the summary asks."""
+    def check(self, path: Path, shown: str, skip_other: bool = False) -> FileReport | str:
+        """Every problem of one file; its score when a threshold or the summary asks.
+
+        With `skip_other`, a file that is not an answer file gives only the note why (a str).
+        """
         try:
             text = read_text(path, shown)
             data, root = parse_nodes(shown, text)
         except ProblemsError as exc:
             return FileReport(shown, tuple(exc.problems))
+        if skip_other and isinstance(data, dict):
+            why = not_answer_file(data)
+            if why is not None:
+                return not_answer_message(why)
         problems: list[Problem] = []
         assessment: Assessment | None = None
         try:
@@ -228,7 +262,9 @@ class _Run:
         if assessment is not None and not has_errors(problems) and self._wants_score():
             scored, below = self._score(shown, assessment)
             problems.extend(below)
-        return FileReport(shown, tuple(sorted(problems, key=Problem.sort_key)), scored)
+        return FileReport(
+            shown, tuple(sorted(problems, key=Problem.sort_key)), scored, _unit_of(data)
+        )
 
     def _rules_of(self, data: dict[Any, Any]) -> LoadedRules | None:
         """The rule set a file with problems is checked against, when it can be known."""
@@ -265,7 +301,7 @@ class _Run:
                 continue  # under a published score: its answers are not used
             if qid not in raw:
                 missing.append(qid)
-            elif raw[qid] is None:
+            elif is_blank(raw[qid]):
                 message = _("'{qid}' is not answered").format(qid=qid)
                 out.append(Pending(("answers", qid), "unanswered", message, "key"))
             elif qid in given:
@@ -286,9 +322,16 @@ class _Run:
                 "the rule set requires evidence (data dukung) for '{qid}' (answered {answer})"
             ).format(qid=qid, answer=given.display)
             return Pending(loc, "no_evidence", message, "key")
-        message = _(
-            "'{qid}' is answered {answer}, above the lowest option, with no evidence (data dukung)"
-        ).format(qid=qid, answer=given.display)
+        if qid in plan.numeric:
+            message = _(
+                "'{qid}' is {answer} with no evidence (data dukung): add the source of the "
+                "figure (a report, a survey result) under `evidence`"
+            ).format(qid=qid, answer=given.display)
+        else:
+            message = _(
+                "'{qid}' is answered {answer}, above the lowest option, with no evidence "
+                "(data dukung)"
+            ).format(qid=qid, answer=given.display)
         return Pending(loc, "no_evidence", message, "key", level="warning")
 
     def _wants_score(self) -> bool:
@@ -333,6 +376,19 @@ class _Run:
                 )
                 out.append(Problem(shown, None, None, "below_threshold", message))
         return scored, out
+
+
+def _unit_of(data: Any) -> str | None:
+    """The unit a file names, "name (code)", whatever else is wrong with it."""
+    unit = data.get("unit") if isinstance(data, dict) else None
+    if not isinstance(unit, dict):
+        return None
+    name, code = unit.get("name"), unit.get("code")
+    name = name.strip() if isinstance(name, str) else ""
+    code = str(code).strip() if isinstance(code, str | int) and not isinstance(code, bool) else ""
+    if not name and not code:
+        return None
+    return f"{name or '-'} ({code or '-'})"
 
 
 def _missing(missing: list[str]) -> Pending:

@@ -125,7 +125,8 @@ def test_a_broken_file_never_stops_the_batch(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 1
     assert "6 of 8 files scored." in result.stdout
     assert "Not scored" in result.stdout
-    assert f"{folder / 'rusak.yaml'}:3:1: [error] yaml_syntax" in result.stderr
+    # located at the bracket never closed
+    assert f"{folder / 'rusak.yaml'}:2:7: [error] yaml_syntax" in result.stderr
     assert "[error] yaml_syntax" in result.stderr
     line = bad.splitlines().index(
         next(ln for ln in bad.splitlines() if ln.startswith("  mp.tim_rb.a:"))

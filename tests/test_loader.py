@@ -66,7 +66,7 @@ def test_missing_fields_and_wrong_types(tmp_path: Path) -> None:
 def test_long_form_problems_point_inside(tmp_path: Path) -> None:
     text = HEAD + (
         "answers:\n  p.a1.i4.b:\n    answer: Z\n    evidence: [SK 1]\n"
-        "  p.a1.i4.a:\n    answer: A\n    evidence: SK tanpa daftar\n"
+        "  p.a1.i4.a:\n    answer: A\n    evidence: {SK: tanpa daftar}\n"
     )
     assert where(tmp_path, text) == [(8, 13, "bad_option"), (12, 15, "invalid")]
 

@@ -424,7 +424,7 @@ def test_a_broken_rule_set_named_by_one_file_does_not_stop_the_others(
     code, out, _err = run(runner, str(good), str(uses_broken))
     assert code == 1
     assert "2 files checked, 1 with errors" in out
-    assert f"{broken}:3:1: [error] yaml_syntax" in out  # located in the rule set file
+    assert f"{broken}:2:8: [error] yaml_syntax" in out  # located in the rule set file
     # two files naming it: its problems are listed once
     units = tmp_path / "units"
     units.mkdir()
@@ -432,9 +432,9 @@ def test_a_broken_rule_set_named_by_one_file_does_not_stop_the_others(
     write(units, text, "two.yaml")
     _code, out, _err = run(runner, str(units))
     assert "2 files checked, 2 with errors" in out
-    assert out.count(f"{broken}:3:1: [error] yaml_syntax") == 1
+    assert out.count(f"{broken}:2:8: [error] yaml_syntax") == 1
     batch = runner.invoke(app, ["batch", str(units)])
-    assert batch.stderr.count(f"{broken}:3:1: [error] yaml_syntax") == 1
+    assert batch.stderr.count(f"{broken}:2:8: [error] yaml_syntax") == 1
 
 
 def test_a_file_with_problems_is_composed_once(

@@ -14,6 +14,11 @@ class Format(StrEnum):
     csv = "csv"
 
 
+# `pmprb validate` (text, github): warnings of one code beyond this many are summed up in
+# one line; here, light to import, so the CLI's help can name it
+FOLD_OVER = 20
+
+
 class ValidateFormat(StrEnum):
     """Output formats of `pmprb validate`; auto picks github under GitHub Actions, else text."""
 

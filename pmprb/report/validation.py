@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..display import md
@@ -14,7 +15,7 @@ from ..errors import Problem
 from ..escape import github_data, github_property, json_dumps, line, xml_text
 from ..i18n import _, ngettext
 from ..validate import FileReport, Report
-from . import ValidateFormat
+from . import FOLD_OVER, ValidateFormat
 
 
 def resolve(fmt: ValidateFormat, environ: Mapping[str, str]) -> ValidateFormat:
@@ -37,10 +38,59 @@ def summary_line(report: Report) -> str:
     )
 
 
-def to_text(report: Report) -> str:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Which problems the text and github reports list (json, junit and --summary list all)."""
+
+    errors_only: bool = False  # --errors-only / --quiet: warnings are counted, not listed
+    show_warnings: bool = False  # --show-warnings: every warning, however many
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """The warnings of one code, too many to list: how many, in how many files."""
+
+    code: str
+    count: int
+    files: int
+
+    def message(self) -> str:
+        """`664 no_evidence warnings in 6 files; --show-warnings to list them`."""
+        warnings = ngettext("{n} {code} warning", "{n} {code} warnings", self.count).format(
+            n=self.count, code=self.code
+        )
+        files = ngettext("in {n} file", "in {n} files", self.files).format(n=self.files)
+        return _("{warnings} {files}; --show-warnings to list them").format(
+            warnings=warnings, files=files
+        )
+
+
+def listed(report: Report, listing: Listing) -> tuple[list[Problem], list[Folded]]:
+    """The problems to list one by one, and the warning codes summed up instead."""
+    problems = report.problems
+    if listing.errors_only:
+        return [p for p in problems if p.level == "error"], []
+    if listing.show_warnings:
+        return problems, []
+    by_code: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.level == "warning":
+            by_code.setdefault(p.code, []).append(p)
+    many = {code for code, found in by_code.items() if len(found) > FOLD_OVER}
+    kept = [p for p in problems if not (p.level == "warning" and p.code in many)]
+    folded = [
+        Folded(code, len(by_code[code]), len({p.path for p in by_code[code]}))
+        for code in sorted(many)
+    ]
+    return kept, folded
+
+
+def to_text(report: Report, listing: Listing = Listing()) -> str:
     """One `path:line:col: [level] code: message` line per problem, then the summary (user
     text on one line, control characters shown as escapes)."""
-    lines = [line(p.format()) for p in report.problems]
+    problems, folded = listed(report, listing)
+    lines = [line(p.format()) for p in problems]
+    lines.extend(f"[warning] {f.code}: {f.message()}" for f in folded)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -56,9 +106,14 @@ def github_command(problem: Problem) -> str:
     return f"::{problem.level} {','.join(props)}::{github_data(problem.message)}"
 
 
-def to_github(report: Report) -> str:
+def to_github(report: Report, listing: Listing = Listing()) -> str:
     """GitHub Actions workflow commands, one per problem, then the summary as a log line."""
-    lines = [github_command(p) for p in report.problems]
+    problems, folded = listed(report, listing)
+    lines = [github_command(p) for p in problems]
+    lines.extend(
+        f"::warning title={github_property('pmprb ' + f.code)}::{github_data(f.message())}"
+        for f in folded
+    )
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -136,7 +191,7 @@ def to_summary(report: Report) -> str:
     ]
     for f in report.files:
         s = f.scored
-        unit = f"{md(s.unit)} ({md(s.code)})" if s else "-"
+        unit = f"{md(s.unit)} ({md(s.code)})" if s else md(f.unit or "-")
         index = f"{s.index}" if s else "-"
         category = f"{md(s.category or '-')} ({md(s.predicate or '-')})" if s else "-"
         answered = f"{s.answered}/{s.questions}" if s else "-"
@@ -156,6 +211,19 @@ RENDERERS: dict[ValidateFormat, Callable[[Report], str]] = {
 }
 
 
-def render(report: Report, fmt: ValidateFormat, environ: Mapping[str, str]) -> str:
-    """The report in the chosen format (auto resolved from the environment)."""
-    return RENDERERS[resolve(fmt, environ)](report)
+def render(
+    report: Report, fmt: ValidateFormat, environ: Mapping[str, str], listing: Listing = Listing()
+) -> str:
+    """The report in the chosen format (auto resolved from the environment); `listing`
+    applies to text and github."""
+    chosen = resolve(fmt, environ)
+    if chosen is ValidateFormat.text:
+        return to_text(report, listing)
+    if chosen is ValidateFormat.github:
+        return to_github(report, listing)
+    return RENDERERS[chosen](report)
+
+
+def skipped_notes(report: Report) -> list[str]:
+    """One note per YAML file set aside as not an answer file."""
+    return [_("{path}: skipped: {why}").format(path=path, why=why) for path, why in report.skipped]
