@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .display import fixed
 from .errors import Problem, ProblemsError
 from .i18n import _
 from .limits import current as current_limits
@@ -247,8 +248,8 @@ def _from_counts(
     share = min(max(share, Fraction(0)), Fraction(1))
     scale = ref.scale
     assert not isinstance(scale, ChoiceScale)
-    shown = float(share * 100)
-    return Given(f"{shown:.2f}%", share, long.evidence, long.note), []
+    # the percentage as shown: exact, half up, like every other figure
+    return Given(fixed(share * 100, 2) + "%", share, long.evidence, long.note), []
 
 
 def check(

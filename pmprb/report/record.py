@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..display import fixed
 from ..engine import (
     ItemResult,
     NodeResult,
@@ -24,8 +25,7 @@ PLACES = 4  # decimals for points in machine output: enough to re-add to the ind
 
 def text(value: Fraction | Decimal, places: int = 2) -> str:
     """An exact value as display text, rounded half up: never through a binary float."""
-    exact = value if isinstance(value, Fraction) else Fraction(value)
-    return str(round_half_up(exact, places))
+    return fixed(value, places)
 
 
 def percent(share: Fraction, places: int = 1) -> str:
