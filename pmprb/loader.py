@@ -277,7 +277,8 @@ def explain_not_number(text: str) -> str:
         )
     if _OCTAL_LOOKING.match(s):
         return _(
-            "'{value}' is not a plain decimal number: YAML reads a leading 0 as octal; write {fix}"
+            "'{value}' is not a plain decimal number: YAML reads a leading 0 as octal; write"
+            ' {fix} (or "{value}" in quotes if it is a code)'
         ).format(value=value, fix=fix)
     return _("'{value}' is not a plain decimal number; write {fix}").format(value=value, fix=fix)
 

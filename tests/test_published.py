@@ -26,7 +26,7 @@ from pmprb.engine import improvements, score, weak_areas
 from pmprb.errors import ProblemsError
 from pmprb.rules import load_rules
 
-from .conftest import MINI, write
+from .conftest import MINI, ROOT, write
 
 HEAD = "rules: mini\nyear: 2021\nunit: {name: Dinas Uji, code: '9.99'}\n"
 
@@ -214,3 +214,16 @@ def test_count_percentages_are_rounded_half_up_exactly(
     body = f"answers:\n  p.a1.i6.c: {{counts: {{selesai: {done}, total: {total}}}}}\n"
     a = load_assessment(write(tmp_path, HEAD + body), str(MINI))
     assert a.answers["p.a1.i6.c"].display == shown
+
+
+def test_batam_keeps_its_index_and_says_its_areas_are_unknown(runner: CliRunner) -> None:
+    # four published components, no answers: 8.51 + 6.41 + 7.58 + 29.83 = 52.33, CC
+
+    path = ROOT / "assessments" / "kota-batam-2020.yaml"
+    out = runner.invoke(app, ["score", str(path), "-f", "json"])
+    data = json.loads(out.stdout)
+    assert (data["index"], data["category"]) == (52.33, "CC")
+    assert all(a["points"] is None and a["share"] is None for a in data["areas"])
+    assert (data["questions"], data["improvements"], data["weak_areas"]) == (0, [], [])
+    table = " ".join(runner.invoke(app, ["score", str(path)]).stdout.split())
+    assert "Areas unknown, part of their points are under a published score: Manajemen" in table
