@@ -218,7 +218,6 @@ def test_count_percentages_are_rounded_half_up_exactly(
 
 def test_batam_keeps_its_index_and_says_its_areas_are_unknown(runner: CliRunner) -> None:
     # four published components, no answers: 8.51 + 6.41 + 7.58 + 29.83 = 52.33, CC
-
     path = ROOT / "assessments" / "kota-batam-2020.yaml"
     out = runner.invoke(app, ["score", str(path), "-f", "json"])
     data = json.loads(out.stdout)
