@@ -23,12 +23,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .display import fixed
 from .errors import Problem, ProblemsError
 from .escape import path as display_path
 from .i18n import _
 from .limits import current as current_limits
 from .loader import (
     Pending,
+    explain_not_number,
     locate,
     non_ascii_hint,
     parse,
@@ -58,6 +60,21 @@ def _scalar(value: Any) -> str | int | Decimal:
 
 
 Scalar = Annotated[str | int | Decimal, PlainValidator(_scalar)]
+
+
+def _published(value: Any) -> int | Decimal:
+    """A published score: a number as YAML reads it; text ("8.5", Arabic-Indic digits)
+    is refused as the exported schema refuses it, with the fix."""
+    if isinstance(value, str):
+        raise PydanticCustomError("bad_number", explain_not_number(value))
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise PydanticCustomError("bad_number", _("expected a finite number"))
+        return value
+    raise PydanticCustomError("bad_number", _("expected a number"))
+
+
+Published = Annotated[int | Decimal, PlainValidator(_published)]
 
 
 class _Model(BaseModel):
@@ -141,7 +158,7 @@ class AnswerFile(_Model):
     year: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(description="Assessment year")
     unit: UnitInfo
     answers: dict[str, Answer] = Field(default_factory=dict, description="Question id -> answer")
-    scores: dict[str, Annotated[Decimal, Field(allow_inf_nan=False)]] = Field(
+    scores: dict[str, Published] = Field(
         default_factory=dict, description="Published points for whole nodes (node id -> points)"
     )
 
@@ -197,15 +214,10 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
             ]
         return Given(hit[0], hit[1], evidence, note), []
     if isinstance(value, str):
-        return None, [
-            Pending(
-                vloc,
-                "bad_number",
-                _("'{qid}' needs a number from {lo} to {hi}").format(
-                    qid=qid, lo=scale.min, hi=scale.max
-                ),
-            )
-        ]
+        needs = _("'{qid}' needs a number from {lo} to {hi}").format(
+            qid=qid, lo=scale.min, hi=scale.max
+        )
+        return None, [Pending(vloc, "bad_number", f"{explain_not_number(value)}; {needs}")]
     assert value is not None
     if not scale.min <= value <= scale.max:
         return None, [
@@ -276,8 +288,8 @@ def _from_counts(
     share = min(max(share, Fraction(0)), Fraction(1))
     scale = ref.scale
     assert not isinstance(scale, ChoiceScale)
-    shown = float(share * 100)
-    return Given(f"{shown:.2f}%", share, long.evidence, long.note), []
+    # the percentage as shown: exact, half up, like every other figure
+    return Given(fixed(share * 100, 2) + "%", share, long.evidence, long.note), []
 
 
 def check(

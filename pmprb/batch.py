@@ -155,7 +155,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
             continue
         for item in node.items:
             given = item.answer
-            if given is None and not node.known:
+            if given is None and not item.known:
                 continue  # under a published score and not answered: nothing to show
             rows.append(
                 DetailRow(
@@ -163,7 +163,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
                     node.id,
                     given.display if given else None,
                     _round(given.value) if given else None,
-                    _round(item.points) if node.known else None,
+                    _round(item.points) if item.known else None,
                     _round(item.maximum),
                     "; ".join(given.evidence) if given else "",
                     given.note if given else "",
@@ -184,7 +184,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
         questions=result.questions,
         answered=result.answered,
         components=tuple(components),
-        areas=tuple(_ratio(ar.points, ar.maximum) for ar in result.areas),
+        areas=tuple(_ratio(ar.points, ar.maximum) if ar.known else None for ar in result.areas),
         weak=tuple(w.id for w in weak_areas(result)),
         warnings=a.warnings,
         detail=tuple(rows),

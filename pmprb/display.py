@@ -32,6 +32,17 @@ def number(value: Fraction | Decimal, places: int = 4) -> str:
     return shown if Fraction(rounded) == exact else "~" + shown
 
 
+def fixed(value: Fraction | Decimal, places: int = 2) -> str:
+    """An exact value with `places` decimals, rounded half up (1/160 as a percentage is
+    0.63 at 2 places), never through a binary float."""
+    exact = Fraction(value)
+    quantum = Decimal(1).scaleb(-places)
+    rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
+    return str(rounded)
+
+
 def minimum(cond: Condition) -> str:
     """A predicate condition's threshold: a share as a percentage (85%), else the points
     as the rule set writes them (14.00)."""

@@ -33,6 +33,9 @@ class ItemResult(NamedTuple):
     answer: Given | None
     maximum: Fraction
     provisional: bool
+    # False when the question is under a node whose score is published (its indicator
+    # or above): its points were not computed and are shown nowhere
+    known: bool = True
 
     @property
     def value(self) -> Fraction | None:
@@ -56,7 +59,8 @@ class NodeResult(NamedTuple):
     maximum: Fraction
     provisional: bool
     published: bool  # points come from the file's `scores`, not from answers
-    known: bool  # False under a published node: its points were not computed
+    known: bool  # False under a published node: its points were not computed (a published
+    # node itself is known: its points are the published ones)
     children: tuple[NodeResult, ...] = ()
     items: tuple[ItemResult, ...] = ()
 
@@ -84,17 +88,23 @@ class AreaPart:
 
 @dataclass(frozen=True, slots=True)
 class AreaResult:
-    """An area of change summed over every node tagged with it (known parts only)."""
+    """An area of change summed over every node tagged with it.
+
+    `known` is False when a tagged node lies under a published score: the area's points
+    are then unknown (not the share of its visible part), and renderers show it as such.
+    `points` sums the known parts, `maximum` every part; `parts` lists the known ones.
+    """
 
     id: str
     name: str
     points: Fraction
     maximum: Fraction
     parts: tuple[AreaPart, ...]
+    known: bool = True
 
     @property
     def share(self) -> Fraction:
-        """Attainment: points over maximum of the known parts."""
+        """Attainment: points over maximum (meaningful only when known)."""
         return self.points / self.maximum if self.maximum else ZERO
 
 
@@ -268,7 +278,9 @@ def _node_result(
                 counted[1] += given is not None
             ref = refs[q.id]
             per_item = ref.maximum
-            built.append(ItemResult(q.id, q.text, q.scale, given, per_item, ref.provisional))
+            built.append(
+                ItemResult(q.id, q.text, q.scale, given, per_item, ref.provisional, not hidden)
+            )
         items = tuple(built)
         # weight x mean of the question values (unanswered ones count as 0)
         points = per_item * exact_sum(values)
@@ -312,13 +324,7 @@ def score(assessment: Assessment) -> Result:
     )
     index = round_half_up(raw, rs.precision)
     areas = _areas(loaded, root)
-    predicates: tuple[PredicateResult, ...] = ()
-    if rs.predicates:
-        full = {a.id: ZERO for a in rs.areas}  # each area's maximum with no part hidden
-        for node_id, node in loaded.nodes.items():
-            if node.area is not None:
-                full[node.area] += loaded.maxima[node_id]
-        predicates = tuple(_predicate(p, root, areas, rs.precision, full) for p in rs.predicates)
+    predicates = tuple(_predicate(p, root, areas, rs.precision) for p in rs.predicates)
     return Result(
         assessment,
         root,
@@ -333,24 +339,32 @@ def score(assessment: Assessment) -> Result:
 
 
 def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
-    """Sum each area over its tagged nodes with known points (not under a published score)."""
+    """Sum each area over its tagged nodes; an area with a part under a published score
+    is unknown. Area tags do not nest (the rule set check refuses it)."""
     parts: dict[str, list[AreaPart]] = {a.id: [] for a in loaded.rules.areas}
+    maxima: dict[str, list[Fraction]] = {a.id: [] for a in loaded.rules.areas}
+    hidden: set[str] = set()
 
-    # depth first, in tree order; below a published node nothing is known
-    stack = [] if root.published else [(top, root) for top in reversed(root.children)]
+    # depth first, in tree order
+    stack = [(top, root) for top in reversed(root.children)]
     while stack:
         node, parent = stack.pop()
         if node.area is not None:
-            parts[node.area].append(AreaPart(parent.id, node.points, node.maximum))
-        elif not node.published:
+            maxima[node.area].append(node.maximum)
+            if node.known:
+                parts[node.area].append(AreaPart(parent.id, node.points, node.maximum))
+            else:
+                hidden.add(node.area)
+        else:
             stack.extend((child, node) for child in reversed(node.children))
     return tuple(
         AreaResult(
             a.id,
             a.name,
             exact_sum([p.points for p in parts[a.id]]),
-            exact_sum([p.maximum for p in parts[a.id]]),
+            exact_sum(maxima[a.id]),
             tuple(parts[a.id]),
+            a.id not in hidden,
         )
         for a in loaded.rules.areas
     )
@@ -361,7 +375,6 @@ def _predicate(
     root: NodeResult,
     areas: tuple[AreaResult, ...],
     precision: int,
-    full_area_max: dict[str, Fraction],
 ) -> PredicateResult:
     """Evaluate each condition on the published (rounded) value, as the index is."""
     by_id = {n.id: n for n in root.walk()}
@@ -384,9 +397,8 @@ def _predicate(
             out.append(result(cond, node.id, node.share if share else node.points, node.known))
             continue
         for area in areas:
-            if full_area_max.get(area.id):
-                known = area.maximum == full_area_max[area.id]
-                out.append(result(cond, area.id, area.share if share else area.points, known))
+            if area.maximum:  # an area no node is tagged with has nothing to check
+                out.append(result(cond, area.id, area.share if share else area.points, area.known))
     return PredicateResult(pred.id, pred.name, tuple(out))
 
 
@@ -446,6 +458,6 @@ def next_predicate(result: Result) -> PredicateResult | None:
 
 def weak_areas(result: Result, limit: int = 3) -> list[AreaResult]:
     """Areas with the lowest attainment (known parts only)."""
-    known = [a for a in result.areas if a.maximum]
+    known = [a for a in result.areas if a.known and a.maximum]
     known.sort(key=lambda a: (a.share, a.id))
     return known[:limit]

@@ -11,9 +11,10 @@ import difflib
 import operator
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -155,21 +156,28 @@ class _Loader(_Base):  # type: ignore[misc]
 
         return build(root, 1, build)
 
-    def construct_yaml_float(self, node: Node) -> Decimal:
-        text = str(self.construct_scalar(node)).replace("_", "")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            # .nan, .inf and friends: kept as a Decimal special so checks can name them
-            lowered = text.lower()
-            value = (
-                Decimal("NaN")
-                if "nan" in lowered
-                else Decimal("-Infinity" if lowered.startswith("-") else "Infinity")
-            )
-        return value
+    # Numbers are plain decimals only. YAML 1.1 also reads 075 as octal (61), 1:05 in base
+    # 60 (65), 0x1F, 0b101, 1_000, +5, .5, 1.0e+3, .inf and .nan as numbers: a person
+    # typing a score rarely means that, so each such form is a located `number_form`
+    # problem (collected like duplicate keys, so every one in the file is listed at once)
+    # instead of a silently different number.
+
+    def construct_yaml_int(self, node: Node) -> int | str:
+        text: str = node.value
+        if PLAIN_INT.match(text):
+            return int(text)
+        self.found.append((node, "number_form", explain_not_number(text)))
+        return text
+
+    def construct_yaml_float(self, node: Node) -> Decimal | str:
+        text: str = node.value
+        if PLAIN_DECIMAL.match(text):
+            return Decimal(text)
+        self.found.append((node, "number_form", explain_not_number(text)))
+        return text
 
 
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 # Only the core schema: explicit tags such as !!binary, !!set, !!timestamp or !!python/...
 # fall through to the "undefined" constructor and become a problem.
@@ -190,6 +198,91 @@ _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> its implicit tag (see _Loader.resolve)
 _RESOLVED_MAX = 50_000
+
+
+# --- numbers ------------------------------------------------------------------------
+
+PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_INF_NAN = re.compile(r"[-+]?\.?(?:inf|infinity|nan)\Z", re.IGNORECASE)
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?\Z")
+_OCTAL_LOOKING = re.compile(r"[-+]?0[0-9_]+\Z")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+\Z")
+_WITH_WORD = re.compile(r"(\S+)\s+([^\d\s].*)\Z")
+_LOOSE = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def _meant(text: str) -> str | None:
+    """The plain decimal a person most likely meant by `text`, when it can be told."""
+    # digits of other scripts (Arabic-Indic ٨٥) as the ASCII digits they stand for
+    s = "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch
+        for ch in text.strip()
+    )
+    s = s.replace("_", "")
+    if _DECIMAL_COMMA.match(s):
+        s = s.replace(",", ".")
+    sign = "-" if s.startswith("-") else ""
+    body = s.lstrip("+-")
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+", body):
+        return sign + str(int(body, 0))
+    if not _LOOSE.match(body):
+        return None
+    exact = Decimal(body)
+    shown = format(exact.normalize() if "e" in body.lower() else exact, "f")
+    out = sign + shown if exact else shown
+    return out if PLAIN_DECIMAL.match(out) else None
+
+
+def explain_not_number(text: str) -> str:
+    """Why `text`, found where a number belongs, is not one, and how to write it.
+
+    The one explanation of number mistakes, shared by every reader: YAML forms the loader
+    refuses (075, 1:05, 0x1F, 1_000, .inf...), and text met where a number is needed (a
+    quoted "85", 85%, 85,5, 85 poin, A). Numbers are plain decimals: optional minus,
+    digits, optional point and digits (85, 85.5, -0.25).
+    """
+    s = text.strip()
+    value = shorten(text)
+    if PLAIN_DECIMAL.match(s):
+        return _(
+            "'{value}' is in quotes, so it is text, not a number; remove the quotes: {fix}"
+        ).format(value=value, fix=s)
+    if _INF_NAN.match(s):
+        return _("'{value}' is not a finite number; write a number such as 85 or 85.5").format(
+            value=value
+        )
+    if _BASE_60.match(s):
+        return _(
+            "'{value}' is not a plain decimal number: YAML reads a number with ':' in base 60;"
+            " write it with digits and a decimal point, such as 85.5"
+        ).format(value=value)
+    if s.endswith("%"):
+        fix = _meant(s[:-1])
+        if fix is not None:
+            return _("'{value}' is not a number; remove the % sign: {fix}").format(
+                value=value, fix=fix
+            )
+    words = _WITH_WORD.match(s)
+    if words is not None:
+        fix = _meant(words[1])
+        if fix is not None:
+            return _(
+                "'{value}' is not a number; write the number alone, without '{word}': {fix}"
+            ).format(value=value, word=shorten(words[2], 20), fix=fix)
+    fix = _meant(s)
+    if fix is None:
+        return _("'{value}' is not a number").format(value=value)
+    if _DECIMAL_COMMA.match(s):
+        return _("'{value}' is not a number; use a point as the decimal separator: {fix}").format(
+            value=value, fix=fix
+        )
+    if _OCTAL_LOOKING.match(s):
+        return _(
+            "'{value}' is not a plain decimal number: YAML reads a leading 0 as octal; write"
+            ' {fix} (or "{value}" in quotes if it is a code)'
+        ).format(value=value, fix=fix)
+    return _("'{value}' is not a plain decimal number; write {fix}").format(value=value, fix=fix)
 
 
 class _Refused(Exception):
@@ -675,7 +768,7 @@ def pydantic_pending(
     return out
 
 
-_PUBLIC_CODES = frozenset({"missing", "extra_forbidden"})
+_PUBLIC_CODES = frozenset({"missing", "extra_forbidden", "bad_number"})
 
 
 def _is_tag(part: Any) -> bool:

@@ -42,16 +42,22 @@ def weight_warnings(resolved: Resolved) -> list[Pending]:
     """
     rs = resolved.loaded.rules
     out: list[Pending] = []
-    overlay = resolved.loaded.base is not None
+    # the files of the chain, nearest overlay first, down to the plain rule set
+    chain = [r.path for r in resolved.loaded.lineage()]
 
     def cause(parent_loc: Loc, children_key: str, children: tuple[Node, ...]) -> Loc:
-        # in an overlay, point at a child weight the overlay itself changed
-        if overlay:
-            for i in range(len(children)):
-                loc = (*parent_loc, children_key, i, "weight")
-                if resolved.origin(loc)[0] == resolved.source:
-                    return loc
-        return (*parent_loc, "weight") if parent_loc else ("total",)
+        # point at the weight changed last along the chain of overlays (a child weight
+        # before the parent's), so a middle overlay's change is shown in that overlay
+        own = (*parent_loc, "weight") if parent_loc else ("total",)
+        places = [(*parent_loc, children_key, i, "weight") for i in range(len(children))]
+        ranked = []
+        for loc in (*places, own):
+            src = resolved.origin(loc)[0].path
+            ranked.append((chain.index(src) if src in chain else len(chain), loc))
+        best = min(rank for rank, _loc in ranked)
+        if best >= len(chain) - 1:
+            return own  # no overlay changed these weights
+        return next(loc for rank, loc in ranked if rank == best)
 
     def check(
         node_id: str, weight: Fraction, children: tuple[Node, ...], loc: Loc, key: str

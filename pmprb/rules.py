@@ -308,7 +308,7 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
     seen: dict[str, Loc] = {}
     area_ids = {a.id for a in rs.areas}
 
-    def visit(node: Node, loc: Loc) -> None:
+    def visit(node: Node, loc: Loc, tagged: Node | None = None) -> None:
         if node.id in seen or node.id == "root":
             out.append(
                 Pending((*loc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=node.id))
@@ -322,8 +322,17 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
                     _("unknown area '{area}'").format(area=node.area),
                 )
             )
+        if node.area is not None and tagged is not None:
+            # the inner node's points are already in the outer area: counting them in a
+            # second area (or twice in one) has no defined meaning, so it is refused
+            message = _(
+                "'{id}' has area '{area}' inside '{outer}', which has area '{outer_area}':"
+                " area tags cannot be nested"
+            ).format(id=node.id, area=node.area, outer=tagged.id, outer_area=tagged.area)
+            out.append(Pending((*loc, "area"), "nested_area", message))
+        inner = tagged if tagged is not None else (node if node.area is not None else None)
         for i, child in enumerate(node.children or ()):
-            visit(child, (*loc, "children", i))
+            visit(child, (*loc, "children", i), inner)
         for j, q in enumerate(node.questions or ()):
             qloc = (*loc, "questions", j)
             if q.id in seen:

@@ -6,8 +6,10 @@ models (the schema of record); question texts and option meanings from the rule 
 
 What a schema cannot say is left to `pmprb validate`: duplicate keys, YAML anchors and
 aliases, unanswered questions (null is allowed here so a half-filled file is not all red),
-missing data dukung, the rule set's years, counts whose denominator is 0, and bounds finer
-than a millionth on published scores.
+missing data dukung, the rule set's years, counts whose denominator is 0, bounds finer
+than a millionth on published scores, and numbers not written as plain decimals (075, 1:05,
+0x1F, 1_000, +5: YAML 1.2 editors read some as numbers, pmprb refuses them all; quoted
+numbers are text to both).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import csv
 import gc
 import io
 import json
+import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -81,14 +82,16 @@ def test_profile_and_weak_areas_are_exact_means(runner: CliRunner) -> None:
         for ar in res.areas:
             shares[ar.id].append(ar.share)
     means = {aid: sum(v, Fraction(0)) / len(v) for aid, v in shares.items()}
+
+    def half_up(value: Fraction) -> float:
+        # 4 decimals, half up, worked out with integers (Python's round() is half even)
+        return math.floor(value * 10_000 + Fraction(1, 2)) / 10_000
+
     for area in group["profile"]["areas"]:
-        exact = means[area["id"]]
-        assert (
-            area["mean"] == float(round(exact * 10_000) / 10_000)
-            or abs(area["mean"] - float(exact)) <= 0.00005
-        )
-        assert area["min"] == pytest.approx(float(min(shares[area["id"]])), abs=0.00005)
-        assert area["max"] == pytest.approx(float(max(shares[area["id"]])), abs=0.00005)
+        values = shares[area["id"]]
+        assert area["mean"] == half_up(means[area["id"]])
+        assert area["min"] == half_up(min(values))
+        assert area["max"] == half_up(max(values))
     lowest = sorted(means, key=lambda a: (means[a], a))[:3]
     assert [w["id"] for w in group["weak_areas"]] == lowest
     for w in group["weak_areas"]:
@@ -618,3 +621,41 @@ def test_a_cache_that_takes_no_entries_is_refused_up_front(
     result = run(runner, str(CITY), "--cache", str(tmp_path / "cache"))
     assert result.exit_code == 2
     assert "Read-only file system" in result.stderr
+
+
+TINY_RULES = """\
+id: tiny
+title: Tiny
+version: "1"
+years: [2020, 2030]
+total: 100
+precision: 2
+provenance: {status: verified, source: tests}
+scales:
+  idx: {kind: number, name: Nilai, min: 0, max: 100}
+areas:
+  - {id: a, name: Area A}
+bands:
+  - {id: D, min: 0, max: 50, name: Rendah}
+  - {id: A, min: 50, max: 100, name: Tinggi}
+tree:
+  - {id: n, name: N, weight: 1, area: a, questions: [{id: n.q, text: Q, scale: idx}]}
+"""
+
+
+def test_profile_means_round_half_up_not_half_even(runner: CliRunner, tmp_path: Path) -> None:
+    rules = tmp_path / "tiny.yaml"
+    rules.write_text(TINY_RULES, encoding="utf-8")
+    units = tmp_path / "units"
+    units.mkdir()
+    for code, value in (("1", "12.34"), ("2", "12.35")):
+        (units / f"u{code}.yaml").write_text(
+            f"rules: tiny\nyear: 2021\nunit: {{name: U{code}, code: '{code}'}}\n"
+            f"answers:\n  n.q: {value}\n",
+            encoding="utf-8",
+        )
+    out = runner.invoke(app, ["batch", str(units), "--rules", str(rules), "-f", "json"])
+    assert out.exit_code == 0, out.output
+    (area,) = json.loads(out.stdout)["groups"][0]["profile"]["areas"]
+    # shares 0.1234 and 0.1235: the mean 0.12345 is 0.1235 half up (0.1234 half even)
+    assert (area["mean"], area["min"], area["max"]) == (0.1235, 0.1234, 0.1235)

@@ -139,10 +139,12 @@ def test_published_scores_replace_subtrees(tmp_path: Path) -> None:
     # questions under a published node neither count as unanswered nor as improvements
     assert result.questions == 2
     assert all(not g.item.id.startswith("p.") for g in improvements(result))
-    # the area profile only shows areas whose points are known
+    # an area with a part under a published score is unknown, not the share of the rest:
+    # a1 is p.a1 (5 points, under p); a2 is p.a2 (55, under p) plus h.y (30, visible)
     area = {a.id: a for a in result.areas}
-    assert area["a1"].maximum == 0
-    assert area["a2"].maximum == 30
+    assert (area["a1"].known, area["a1"].maximum) == (False, F(5))
+    assert (area["a2"].known, area["a2"].maximum) == (False, F(85))
+    assert weak_areas(result) == []
 
 
 def test_weak_areas_next_band_and_improvements() -> None:

@@ -63,8 +63,8 @@ CASES: dict[str, tuple[bytes, int, str]] = {
         1,
         "bad_number",
     ),
-    "nan-year": (b"rules: mini\nyear: .nan\nunit: {name: A, code: '1'}\n", 1, "invalid"),
-    "inf-answer": (HEAD.encode() + b"answers:\n  h.x.a: .inf\n", 1, "invalid"),
+    "nan-year": (b"rules: mini\nyear: .nan\nunit: {name: A, code: '1'}\n", 1, "number_form"),
+    "inf-answer": (HEAD.encode() + b"answers:\n  h.x.a: .inf\n", 1, "number_form"),
     "huge-int-year": (b"rules: mini\nyear: " + b"9" * 5000 + b"\n", 1, "too_large"),
     "huge-int-answer": (
         HEAD.encode() + b"answers:\n  h.x.a: " + b"9" * 400 + b"\n",

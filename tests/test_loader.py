@@ -117,8 +117,14 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
 def test_decimals_are_exact_and_dates_stay_text() -> None:
     from decimal import Decimal
 
-    data = parse("x", "a: 8.51\nb: 2021-11-18\nc: no\nd: 1_000\n")
-    assert data == {"a": Decimal("8.51"), "b": "2021-11-18", "c": "no", "d": 1000}
+    data = parse("x", "a: 8.51\nb: 2021-11-18\nc: no\nd: 1000\ne: -0.25\n")
+    assert data == {
+        "a": Decimal("8.51"),
+        "b": "2021-11-18",
+        "c": "no",
+        "d": 1000,
+        "e": Decimal("-0.25"),
+    }
 
 
 def test_published_score_out_of_range_and_unknown_node(tmp_path: Path) -> None:

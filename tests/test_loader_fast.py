@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import yaml
 
 from pmprb.errors import ProblemsError
-from pmprb.loader import _Loader, _strict_resolvers, parse
+from pmprb.loader import parse
 
 from .conftest import ROOT
 
 
 class Reference(yaml.SafeLoader):
-    """Pure-Python PyYAML with the same resolvers and exact decimals: the generic path."""
+    """Pure-Python PyYAML resolving plain scalars by the documented rules alone (nothing
+    taken from pmprb.loader): true/false booleans, null, plain decimal integers and
+    decimals read exactly; every other plain scalar (yes, no, dates...) is text."""
 
-    yaml_implicit_resolvers = _strict_resolvers()
-
-
-def _exact_float(loader: Reference, node: Any) -> Decimal:
-    value: Decimal = _Loader.construct_yaml_float(cast(Any, loader), node)
-    return value
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML fills it in place)
 
 
-Reference.add_constructor("tag:yaml.org,2002:float", _exact_float)
+DIGITS = list("-0123456789")
+Reference.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+Reference.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+Reference.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), DIGITS
+)
+Reference.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$"), DIGITS
+)
+Reference.add_constructor("tag:yaml.org,2002:float", lambda _loader, node: Decimal(node.value))
 
 FILES = sorted(
     [
@@ -47,8 +58,8 @@ def test_real_files_parse_as_the_generic_path_does(path: Path) -> None:
     "text",
     [
         "a: !!str 5\nb: !!int '7'\nc: !!float '0.5'\n",
-        "!!map {a: [1, 2.50, '3', yes, true, ~, null, 0x1F, 1_000]}\n",
-        "a: !!seq [1, {b: -0.0}]\nc: .inf\nd: 2021-01-01\n",
+        "!!map {a: [1, 2.50, '3', yes, true, ~, null, '0x1F', -7, 0]}\n",
+        "a: !!seq [1, {b: -0.0}]\nc: '.inf'\nd: 2021-01-01\ne: 1e3\n",
         "'quoted': \"x\"\n! nonspecific: ! 12\n",
         "[1, 2]\n",
         "just text\n",

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmprb.assessment import validate_assessment
-from pmprb.engine import Result, band_for, exact_sum, round_half_up, score
+from pmprb.engine import Result, exact_sum, score
 from pmprb.errors import ProblemsError
 from pmprb.loader import decode, parse
 from pmprb.report.record import record
@@ -48,6 +48,34 @@ def answer_files(draw: st.DrawFn) -> tuple[LoadedRules, dict[str, Any]]:
     return loaded, data
 
 
+# Both rule sets publish the index with 2 decimals and share the PermenPANRB 26/2020
+# categories: D up to 30, C above 30 up to 50, CC to 60, B to 70, BB to 80, A to 90, AA to
+# 100 (each band excludes its lower bound, the lowest includes 0).
+CATEGORIES = [(90, "AA"), (80, "A"), (70, "BB"), (60, "B"), (50, "CC"), (30, "C")]
+
+
+def _half_up(value: Fraction, places: int) -> Decimal:
+    """Rounded half up, worked out with integers (0.125 -> 0.13 at 2 places)."""
+    scaled = value * 10**places
+    return Decimal(math.floor(scaled + Fraction(1, 2))).scaleb(-places)
+
+
+def _category(index: Decimal) -> str:
+    return next((cid for low, cid in CATEGORIES if index > low), "D")
+
+
+def test_independent_helpers_agree_with_the_rule_text() -> None:
+    assert _half_up(Fraction(1, 8), 2) == Decimal("0.13")  # half up, not half even
+    assert _half_up(Fraction(3999, 100), 1) == Decimal("40.0")
+    assert [_category(Decimal(v)) for v in ("0", "30.00", "30.01", "50", "90.01")] == [
+        "D",
+        "D",
+        "C",
+        "C",
+        "AA",
+    ]
+
+
 def _score(loaded: LoadedRules, data: dict[str, Any]) -> Result:
     ref = str(MINI) if loaded.rules.id == "mini" else None
     return score(validate_assessment(data, "generated.yaml", "", ref))
@@ -69,8 +97,9 @@ def test_bounds_category_and_determinism(case: tuple[LoadedRules, dict[str, Any]
         assert 0 <= node.points <= node.maximum
         for item in node.items:
             assert 0 <= item.points <= item.maximum
-    assert result.index == round_half_up(result.raw, loaded.rules.precision)
-    assert result.band == band_for(loaded.rules.bands, result.index)
+    assert result.index == _half_up(result.raw, 2)
+    assert result.band is not None
+    assert result.band.id == _category(result.index)
     assert record(_score(loaded, data)) == record(result)
 
 

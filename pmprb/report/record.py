@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..display import fixed
 from ..engine import (
     ItemResult,
     NodeResult,
@@ -16,6 +17,7 @@ from ..engine import (
     round_half_up,
     weak_areas,
 )
+from ..i18n import _
 from ..rules import LoadedRules
 
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
@@ -23,13 +25,19 @@ PLACES = 4  # decimals for points in machine output: enough to re-add to the ind
 
 def text(value: Fraction | Decimal, places: int = 2) -> str:
     """An exact value as display text, rounded half up: never through a binary float."""
-    exact = value if isinstance(value, Fraction) else Fraction(value)
-    return str(round_half_up(exact, places))
+    return fixed(value, places)
 
 
 def percent(share: Fraction, places: int = 1) -> str:
     """A share as a percentage text, rounded half up."""
     return text(share * 100, places) + "%"
+
+
+def hidden_areas(names: list[str]) -> str:
+    """The line naming the areas that a published score leaves unknown."""
+    return _("Areas unknown, part of their points are under a published score: {names}").format(
+        names=", ".join(names)
+    )
 
 
 def num(value: Fraction | Decimal, places: int = PLACES) -> float:
@@ -38,13 +46,13 @@ def num(value: Fraction | Decimal, places: int = PLACES) -> float:
     return float(round_half_up(exact, places))
 
 
-def _item(item: ItemResult, known: bool) -> dict[str, Any]:
+def _item(item: ItemResult) -> dict[str, Any]:
     given = item.answer
     return {
         "id": item.id,
         "answer": given.display if given else None,
         "value": num(given.value) if given else None,
-        "points": num(item.points) if known else None,
+        "points": num(item.points) if item.known else None,
         "max": num(item.maximum),
         "evidence": list(given.evidence) if given else [],
         "note": given.note if given else "",
@@ -65,7 +73,7 @@ def node_record(node: NodeResult) -> dict[str, Any]:
     if node.children:
         out["children"] = [node_record(c) for c in node.children]
     if node.items:
-        out["items"] = [_item(i, node.known) for i in node.items]
+        out["items"] = [_item(i) for i in node.items]
     return out
 
 
@@ -108,9 +116,10 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             {
                 "id": ar.id,
                 "name": ar.name,
-                "points": num(ar.points),
+                # unknown (null) when a part is under a published score
+                "points": num(ar.points) if ar.known else None,
                 "max": num(ar.maximum),
-                "share": num(ar.share) if ar.maximum else None,
+                "share": num(ar.share) if ar.known and ar.maximum else None,
                 "parts": {p.component: num(p.points) for p in ar.parts},
             }
             for ar in result.areas

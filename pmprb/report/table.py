@@ -19,7 +19,7 @@ from ..engine import (
 )
 from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
-from .record import percent, text
+from .record import hidden_areas, percent, text
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -109,6 +109,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     comp.add_column("%", justify="right")
     comp.add_column("")
     for top in result.root.children:
+        if not top.known:  # under a published root: not computed
+            comp.add_row(terminal(top.name, style="bold"), "?", f2(top.maximum), "?", "")
+            continue
         comp.add_row(
             terminal(top.name, style="bold"),
             *cells(f2(top.points), f2(top.maximum), pct(top.share), bar(top.share)),
@@ -123,7 +126,8 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
 
-    known = [ar for ar in result.areas if ar.maximum]
+    known = [ar for ar in result.areas if ar.maximum and ar.known]
+    hidden = [ar.name for ar in result.areas if ar.maximum and not ar.known]
     if known:
         columns: list[str] = []
         for ar in known:
@@ -142,6 +146,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             shown = [f"{f2(by[c].points)}/{f2(by[c].maximum)}" if c in by else "-" for c in columns]
             areas.add_row(*cells(ar.name, *shown, f2(ar.points), pct(ar.share), bar(ar.share)))
         parts.append(areas)
+    if hidden:
+        parts.append(terminal(hidden_areas(hidden), style="dim"))
+    if known:
         weak = weak_areas(result)
         text = Text(_("Weakest areas") + ": ", style="bold")
         text.append(

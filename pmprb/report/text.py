@@ -10,7 +10,7 @@ from ..display import cell, md
 from ..engine import NodeResult, Result, improvements
 from ..escape import json_dumps
 from ..i18n import _
-from .record import num, percent, record, text
+from .record import hidden_areas, num, percent, record, text
 
 
 def to_json(result: Result) -> str:
@@ -37,7 +37,7 @@ def to_csv(result: Result) -> str:
                     item.id,
                     cell(item.text),
                     node.id,
-                    num(item.points) if node.known else "",
+                    num(item.points) if item.known else "",
                     num(item.maximum),
                     cell(given.display) if given else "",
                     num(given.value) if given else "",
@@ -77,12 +77,14 @@ def to_markdown(result: Result) -> str:
         "|---|---:|---:|",
     ]
     for top in result.root.children:
-        lines.append(f"| {md(top.name)} | {text(top.points)} | {text(top.maximum)} |")
+        shown = text(top.points) if top.known else "?"  # "?": under a published root
+        lines.append(f"| {md(top.name)} | {shown} | {text(top.maximum)} |")
         for sub in top.children if not top.published else ():
             lines.append(
                 f"| &nbsp;&nbsp;{md(sub.name)} | {text(sub.points)} | {text(sub.maximum)} |"
             )
-    known = [a for a in result.areas if a.maximum]
+    known = [a for a in result.areas if a.maximum and a.known]
+    hidden = [md(a.name) for a in result.areas if a.maximum and not a.known]
     if known:
         lines += [
             "",
@@ -93,6 +95,8 @@ def to_markdown(result: Result) -> str:
             lines.append(
                 f"| {md(a.name)} | {text(a.points)} | {text(a.maximum)} | {percent(a.share)} |"
             )
+    if hidden:
+        lines += ["", hidden_areas(hidden)]
     gains = improvements(result)
     if gains:
         lines += [
