@@ -99,6 +99,12 @@ RulesOption = Annotated[
 def main_options(lang: LangOption = None) -> None:
     """Score PMPRB self-assessments (Indeks RB)."""
     set_language(lang)
+    from .limits import invalid
+
+    bad_limits = invalid()
+    if bad_limits:  # an absurd PMPRB_MAX_* is said once, before any work (exit 2)
+        print_problems(bad_limits)
+        raise typer.Exit(Exit.CANNOT_RUN)
 
 
 @app.command()
@@ -202,11 +208,11 @@ def batch(
         from .rules import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
-    files, missing = core.discover(paths)
+    files, missing, unread = core.discover(paths)
     if missing:
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
-    if not files:
+    if not files and not unread:
         _bad_usage(_("no answer files (*.yaml, *.yml) found"))
     options = core.Options(
         rules=rules,
@@ -224,7 +230,7 @@ def batch(
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
     with _progress(len(files)) as tick:
         outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
-    result = core.aggregate(outcomes, len(files))
+    result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
     _emit_batch(result, fmt, detail, output, inputs, rules)

@@ -133,14 +133,16 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
         wanted = options.fail_under_category
         if wanted is not None and _band_rank(pinned, wanted) is None:
             raise RulesError([_unknown_category(pinned.path, pinned, wanted)])
-    files = answer_files(paths)
-    if not files:
+    files, unread = answer_files(paths)
+    if not files and not unread:
         shown = " ".join(str(p) for p in paths) or "."
         raise ProblemsError(
             [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
         )
     run = _Run(options)
-    return Report(tuple(sorted((run.check(p, shown) for p, shown in files), key=_by_path)))
+    reports = [run.check(p, shown) for p, shown in files]
+    reports += [FileReport(p.path, (p,)) for p in unread]  # a folder not read: exit 2
+    return Report(tuple(sorted(reports, key=_by_path)))
 
 
 def _by_path(report: FileReport) -> str:
