@@ -9,6 +9,7 @@ aggregation (ranking, distribution, profile, weak areas) is pure and determinist
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import multiprocessing
@@ -410,6 +411,9 @@ def prepare_cache(root: Path) -> None:
     """Create the cache folder, make (or check) the user's cache key, and prove the folder
     takes entries: a read-only one would otherwise cache nothing without a word. Raises
     OSError."""
+    if not {os.open, os.stat, os.mkdir, os.unlink, os.rename} <= os.supports_dir_fd:
+        message = _("the cache needs a system that opens files relative to a folder (POSIX)")
+        raise OSError(errno.ENOSYS, message)
     root.mkdir(parents=True, exist_ok=True)
     secret = load_key(root)
     EntryStore(root, secret, CACHE_FORMAT).probe()

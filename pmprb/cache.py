@@ -91,6 +91,7 @@ def _read_key(path: Path) -> bytes | None:
 def _create_key(path: Path) -> None:
     """Write a new random key to `path` atomically, 0600, unless one appears meanwhile."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    remove_stale_temps(path.parent, path.name)
     tmp = path.parent / temp_name(path.name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC
     fd = os.open(tmp, flags, 0o600)
