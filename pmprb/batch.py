@@ -9,9 +9,9 @@ aggregation (ranking, distribution, profile, weak areas) is pure and determinist
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import re
@@ -31,9 +31,10 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .assessment import validate_assessment
+from .cache import EntryStore, load_key
 from .engine import Result, round_half_up, score, weak_areas
 from .errors import Problem, ProblemsError
-from .files import answer_files, write_atomic
+from .files import answer_files
 from .i18n import _, set_language
 from .limits import current as current_limits
 from .loader import Pending, locate, parse, read_text
@@ -193,7 +194,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
 
 # --- the cache -------------------------------------------------------------------------
 
-CACHE_FORMAT = "pmprb-batch-cache/1"
+CACHE_FORMAT = "pmprb-batch-cache/2"
 
 
 @cache
@@ -211,14 +212,17 @@ def _code_digest() -> str:
 class Cache:
     """Per-file results keyed by content, options and pmprb's code; each entry checked on read.
 
-    An entry is trusted only when it parses, names this format and its own key, its rule
-    set (and its bases) still has the recorded digest, and every field has the right type and shape.
-    Anything else is a miss: the file is scored again and the entry rewritten.
+    An entry is trusted only when its MAC under the user's cache key matches (pmprb.cache:
+    what the cache trusts, and how links and odd files inside it are never followed), it
+    names this format and its own key, its rule set (and its bases) still has the recorded
+    digest, and every field has the right type and shape. Anything else is a miss: the file
+    is scored again and the entry rewritten.
     """
 
-    def __init__(self, root: Path, salt: str) -> None:
+    def __init__(self, root: Path, salt: str, secret: bytes | None = None) -> None:
         self.root = root
         self.salt = salt
+        self.store = EntryStore(root, load_key(root) if secret is None else secret, CACHE_FORMAT)
 
     def key(self, text: str) -> str:
         """The entry key of a file's text under this run's options."""
@@ -227,33 +231,20 @@ class Cache:
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
-
     def get(self, key: str, display: str) -> UnitSummary | None:
         """The cached summary for a key, or None when missing or not to be trusted."""
-        try:
-            raw = self._path(key).read_bytes()
-        except OSError:
+        raw = self.store.read(key)
+        if raw is None:
             return None
         try:
-            entry = json.loads(raw)
-            if not isinstance(entry, dict):
-                return None
-            if entry.get("format") != CACHE_FORMAT or entry.get("key") != key:
-                return None
-            return _decode(entry.get("summary"), display)
+            return _decode(raw, display)
         except (ValueError, TypeError, KeyError, ProblemsError, RecursionError):
             return None
 
     def put(self, key: str, summary: UnitSummary) -> None:
         """Store a summary; a failed write only costs a re-score next time."""
-        entry = {"format": CACHE_FORMAT, "key": key, "summary": _encode(summary)}
-        target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # entries are validated on read, so no fsync: the rename alone keeps them whole
-            write_atomic(target, json.dumps(entry, separators=(",", ":")), durable=False)
+            self.store.write(key, _encode(summary))
         except OSError:
             return
 
@@ -417,12 +408,15 @@ class Options:
 
 
 def prepare_cache(root: Path) -> None:
-    """Create the cache folder and prove it takes entries: a read-only one would otherwise
-    cache nothing without a word. Raises OSError."""
+    """Create the cache folder, make (or check) the user's cache key, and prove the folder
+    takes entries: a read-only one would otherwise cache nothing without a word. Raises
+    OSError."""
+    if not {os.open, os.stat, os.mkdir, os.unlink, os.rename} <= os.supports_dir_fd:
+        message = _("the cache needs a system that opens files relative to a folder (POSIX)")
+        raise OSError(errno.ENOSYS, message)
     root.mkdir(parents=True, exist_ok=True)
-    probe = root / f".probe-{os.getpid()}"
-    write_atomic(probe, "", durable=False)
-    probe.unlink()
+    secret = load_key(root)
+    EntryStore(root, secret, CACHE_FORMAT).probe()
 
 
 def cache_for(options: Options) -> Cache | None:
@@ -629,18 +623,27 @@ def _isolate(
             pool.shutdown(wait=True)
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """The answer files under the given paths (files.answer_files), and the given paths
-    that do not exist at all, as problems."""
+def discover(
+    paths: Iterable[Path],
+) -> tuple[list[tuple[Path, str]], list[Problem], list[Failure]]:
+    """The answer files under the given paths (files.answer_files); the paths named that do
+    not exist at all, as problems (the run cannot go on: exit 2); and the folders found that
+    could not be read, as failures of their own (the others are still scored: exit 1).
+
+    Only a path named here is checked for existence: a file found in a folder that
+    vanishes before it is read is that file's problem when it is scored."""
+    named = list(paths)
+    given = set(named)
     found: list[tuple[Path, str]] = []
-    problems: list[Problem] = []
-    for path, shown in answer_files(paths):
-        if os.path.lexists(path):
-            found.append((path, shown))
-        else:
+    missing: list[Problem] = []
+    listed, unread = answer_files(named)
+    for path, shown in listed:
+        if path in given and not os.path.lexists(path):
             message = _("no such file or directory")
-            problems.append(Problem(shown, None, None, "not_found", message))
-    return found, problems
+            missing.append(Problem(shown, None, None, "not_found", message))
+        else:
+            found.append((path, shown))
+    return found, missing, [Failure(p.path, (p,)) for p in unread]
 
 
 # --- the rekap ---------------------------------------------------------------------------

@@ -137,13 +137,18 @@ def main_options(lang: LangOption = None) -> None:
 
     unknown = unknown_language()
     if unknown is not None:
-        _stderr().print(
+        _say(
             _("unknown language '{lang}'; using Indonesian (id); choose id or en").format(
                 lang=unknown
             ),
-            style="yellow",
-            markup=False,
+            "yellow",
         )
+    from .limits import invalid
+
+    bad_limits = invalid()
+    if bad_limits:  # an absurd PMPRB_MAX_* is said once, before any work (exit 2)
+        print_problems(bad_limits)
+        raise typer.Exit(Exit.CANNOT_RUN)
 
 
 @app.command()
@@ -245,11 +250,11 @@ def batch(
         from .rules import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
-    files, missing = core.discover(paths)
+    files, missing, unread = core.discover(paths)
     if missing:
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
-    if not files:
+    if not files and not unread:
         _bad_usage(_("no answer files (*.yaml, *.yml) found"))
     options = core.Options(
         rules=rules,
@@ -267,7 +272,7 @@ def batch(
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
     with _progress(len(files)) as tick:
         outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
-    result = core.aggregate(outcomes, len(files))
+    result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
     _emit_batch(result, fmt, detail, output, inputs, rules)
@@ -624,7 +629,7 @@ def validate(
     from .files import answer_files
 
     # the real names (a display path shows bytes that are not UTF-8 as escapes)
-    inputs = [path for path, _shown in answer_files(paths)] if report.files else []
+    inputs = [path for path, _shown in answer_files(paths)[0]] if report.files else []
     extra: list[tuple[Path | None, Callable[[], str]]] = [
         (json_file, lambda: render(report, ValidateFormat.json, os.environ)),
         (junit_file, lambda: render(report, ValidateFormat.junit, os.environ)),

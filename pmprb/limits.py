@@ -1,19 +1,24 @@
 """Limits that protect the machine from hostile or broken input; configurable by environment.
 
-| variable                 | default    | what it bounds                               |
-|--------------------------|------------|----------------------------------------------|
-| PMPRB_MAX_FILE_BYTES     | 10485760   | size of one input file (10 MiB)              |
-| PMPRB_MAX_DEPTH          | 32         | nesting depth of one YAML document           |
-| PMPRB_MAX_ANSWERS        | 5000       | entries under `answers` in one answer file   |
+| variable                 | default    | at most       | what it bounds                       |
+|--------------------------|------------|---------------|--------------------------------------|
+| PMPRB_MAX_FILE_BYTES     | 10485760   | 1073741824    | size of one input file (10 MiB)      |
+| PMPRB_MAX_DEPTH          | 32         | 1000          | nesting depth of one YAML document   |
+| PMPRB_MAX_ANSWERS        | 5000       | 1000000       | entries under `answers` in one file  |
 
 Aliases and anchors are always refused, so no alias expansion can blow up memory; libyaml
-itself refuses documents nested deeper than 1000 levels.
+itself refuses documents nested deeper than 1000 levels. A value that is not a whole
+number from 1 to its upper bound is refused by the command line before anything runs
+(`invalid`); `current` never returns one (it falls back to the default, or the bound).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+
+from .errors import Problem
+from .i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,22 +30,44 @@ class Limits:
     max_answers: int = 5000
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        return default
-    return value if value > 0 else default
+# variable -> (field of Limits, the largest value accepted)
+VARIABLES: dict[str, tuple[str, int]] = {
+    "PMPRB_MAX_FILE_BYTES": ("max_file_bytes", 1024 * 1024 * 1024),
+    "PMPRB_MAX_DEPTH": ("max_depth", 1000),
+    "PMPRB_MAX_ANSWERS": ("max_answers", 1_000_000),
+}
+
+
+def _parse(raw: str) -> int | None:
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 30:
+        return None
+    return int(text)
 
 
 def current() -> Limits:
-    """The limits from the environment, falling back to the defaults on unset or bad values."""
+    """The limits from the environment: unset or malformed values give the default, values
+    above a bound give the bound (so a read never allocates more than it allows)."""
     base = Limits()
-    return Limits(
-        max_file_bytes=_env_int("PMPRB_MAX_FILE_BYTES", base.max_file_bytes),
-        max_depth=_env_int("PMPRB_MAX_DEPTH", base.max_depth),
-        max_answers=_env_int("PMPRB_MAX_ANSWERS", base.max_answers),
-    )
+    values: dict[str, int] = {}
+    for name, (attr, most) in VARIABLES.items():
+        value = _parse(os.environ.get(name, ""))
+        values[attr] = getattr(base, attr) if value is None or value < 1 else min(value, most)
+    return Limits(**values)
+
+
+def invalid() -> list[Problem]:
+    """A problem for every limit variable set to something other than a whole number from
+    1 to its bound: the command line stops on them (exit 2) instead of guessing."""
+    problems: list[Problem] = []
+    for name, (_attr, most) in VARIABLES.items():
+        raw = os.environ.get(name, "")
+        if not raw.strip():
+            continue
+        value = _parse(raw)
+        if value is None or not 1 <= value <= most:
+            message = _("must be a whole number from 1 to {most}, not '{value}'").format(
+                most=most, value=raw.strip()[:40]
+            )
+            problems.append(Problem(name, None, None, "bad_limit", message))
+    return problems

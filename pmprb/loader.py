@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import operator
+import os
 import re
 import stat
 import unicodedata
@@ -23,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, ProblemsError
 from .escape import path as display_path
+from .files import O_CLOEXEC, O_NONBLOCK, read_upto
 from .i18n import _
 from .limits import current as current_limits
 
@@ -318,27 +320,38 @@ def decode(path: str, raw: bytes) -> str:
 
 
 def read_text(path: Path, display: str | None = None, limit: int | None = None) -> str:
-    """Read a regular file as text within the size limit; problems raise ProblemsError."""
+    """Read a regular file as text within the size limit; problems raise ProblemsError.
+
+    The file is opened without blocking and judged by its open descriptor (fstat), so a
+    file swapped for a FIFO or a device after a first look is refused, never waited on; it
+    is read in chunks up to the limit, so a large limit costs nothing on a small file."""
     shown = display if display is not None else display_path(path)
     max_bytes = limit if limit is not None else current_limits().max_file_bytes
 
     def fail(code: str, message: str) -> ProblemsError:
         return ProblemsError([Problem(shown, None, None, code, message)])
 
-    try:
-        info = path.stat()
+    def check(info: os.stat_result) -> None:
         if stat.S_ISDIR(info.st_mode):
             raise fail("unreadable", _("is a directory"))
         if not stat.S_ISREG(info.st_mode):
-            # a FIFO or a device would block or never end: refuse before opening it
+            # a FIFO or a device would block or never end: refused, never read
             raise fail("unreadable", _("is not a regular file"))
         if info.st_size > max_bytes:
             message = _("the file is {size} bytes; the limit is {limit}").format(
                 size=info.st_size, limit=max_bytes
             )
             raise fail("too_large", message)
-        with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)  # the file may have grown since stat()
+
+    try:
+        check(os.stat(path))  # before opening: a device is never even opened
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)  # what was opened, whatever the path names by now
+            check(info)
+            raw = read_upto(fd, max_bytes + 1, info.st_size)  # it may have grown since
+        finally:
+            os.close(fd)
         if len(raw) > max_bytes:
             raise fail(
                 "too_large",

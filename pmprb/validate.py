@@ -148,8 +148,8 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
         wanted = options.fail_under_category
         if wanted is not None and _band_rank(pinned, wanted) is None:
             raise RulesError([_unknown_category(pinned.path, pinned, wanted)])
-    files = answer_files(paths)
-    if not files:
+    files, unread = answer_files(paths)
+    if not files and not unread:
         shown = " ".join(display_path(p) for p in paths) or "."
         raise ProblemsError(
             [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
@@ -164,6 +164,7 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
             checked.append(result)
         else:
             skipped.append((shown, result))
+    checked += [FileReport(p.path, (p,)) for p in unread]  # a folder not read: exit 2
     return Report(tuple(sorted(checked, key=_by_path)), tuple(sorted(skipped)))
 
 

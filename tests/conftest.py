@@ -25,6 +25,15 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def cache_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The batch cache's MAC key lives in the test session's temporary folder, never in
+    the home of whoever runs the tests."""
+    path = tmp_path_factory.getbasetemp() / "state" / "cache-key"
+    monkeypatch.setenv("PMPRB_CACHE_KEY", str(path))
+    return path
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A CLI runner that keeps stdout and stderr apart."""

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 import pmprb.batch as core
 from pmprb.assessment import load_assessment
+from pmprb.cache import EntryStore
 from pmprb.cli import app
 from pmprb.engine import score
 from pmprb.report import BatchFormat
@@ -344,13 +345,14 @@ def test_discovery_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x: 1\n", encoding="utf-8")
-    files, problems = core.discover([tmp_path, tmp_path / "a.yml"])
+    files, problems, unread = core.discover([tmp_path, tmp_path / "a.yml"])
     assert [Path(d).relative_to(tmp_path).as_posix() for _p, d in files] == [
         "a.yml",
         "b/a.yaml",
         "b/z.yaml",
     ]
     assert problems == []
+    assert unread == []
 
 
 # --- failures inside workers -------------------------------------------------------------
@@ -614,10 +616,10 @@ def test_a_cache_that_takes_no_entries_is_refused_up_front(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a read-only cache folder (simulated: root may write anywhere) used to cache nothing
-    def refuse(path: Path, *args: Any, **kwargs: Any) -> None:
-        raise OSError(30, "Read-only file system", str(path))
+    def refuse(self: Any) -> None:
+        raise OSError(30, "Read-only file system", str(self.root))
 
-    monkeypatch.setattr(core, "write_atomic", refuse)
+    monkeypatch.setattr(EntryStore, "probe", refuse)
     result = run(runner, str(CITY), "--cache", str(tmp_path / "cache"))
     assert result.exit_code == 2
     assert "Read-only file system" in result.stderr
