@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .assessment import AnswerFile, LongAnswer, UnitInfo
+from .assessment import AnswerFile, LongAnswer, PublishedScore, UnitInfo
 from .display import md
 from .i18n import _
 from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
@@ -137,6 +137,16 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
         "required": ["answer"],
     }
     counts = ref.question.counts
+    if ref.not_counted:
+        # a line not counted: its justification instead of an answer
+        long["properties"]["not_counted"] = {
+            "description": _field(LongAnswer, "not_counted"),
+            "type": "string",
+            "pattern": "\\S",
+        }
+        long["properties"]["answer"]["anyOf"] = [*short, NULL]
+        del long["required"]
+        long["oneOf"] = [_present("answer"), _present("not_counted")]
     if counts is not None:
         long["properties"]["answer"]["anyOf"] = [*short, NULL]
         long["properties"]["counts"] = {
@@ -154,9 +164,11 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
                 NULL,
             ],
         }
-        del long["required"]
+        long.pop("required", None)
         # exactly one of them, as pmprb requires
         long["oneOf"] = [_present("answer"), _present("counts")]
+        if ref.not_counted:
+            long["oneOf"].append(_present("not_counted"))
     return {
         "description": _description(ref),
         "markdownDescription": _markdown(ref),
@@ -193,17 +205,41 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    nid: {
-                        "description": _node_name(loaded, nid),
-                        "type": "number",
-                        "minimum": 0,
-                        "maximum": _ceiling(maximum),
-                    }
+                    nid: _score_schema(loaded, nid, maximum)
                     for nid, maximum in loaded.maxima.items()
                 },
             },
         },
     }
+
+
+def _score_schema(loaded: LoadedRules, nid: str, maximum: Fraction) -> dict[str, Any]:
+    """A published score: points, or on a rescaled node also {points, adjusted_weight}."""
+    plain: dict[str, Any] = {
+        "description": _node_name(loaded, nid),
+        "type": "number",
+        "minimum": 0,
+        "maximum": _ceiling(maximum),
+    }
+    node = loaded.nodes.get(nid)
+    if node is None or node.rescale is None:
+        return plain
+    points = {k: v for k, v in plain.items() if k != "description"}
+    published = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["points"],
+        "properties": {
+            "points": {"description": _field(PublishedScore, "points"), **points},
+            "adjusted_weight": {
+                "description": _field(PublishedScore, "adjusted_weight"),
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": _number(node.weight),
+            },
+        },
+    }
+    return {"description": plain["description"], "anyOf": [points, published]}
 
 
 def _one_of(values: list[str]) -> dict[str, Any]:

@@ -188,3 +188,29 @@ def test_bad_multipliers_are_rule_problems(
         and ("implementasi" in t if code == "multiply_cycle" else True)
     )
     assert any(p.code == code and p.line == line for p in info.value.problems), info.value.problems
+
+
+def test_schema_accepts_the_new_answer_forms_and_refuses_unjustified_ones() -> None:
+    import jsonschema  # type: ignore[import-untyped]
+
+    from pmprb.rules import load_rules_file
+    from pmprb.schema import answer_schema
+
+    schema = answer_schema(load_rules_file(LINES))
+    validator = jsonschema.Draft7Validator(schema)
+    base = {"rules": "lines-mini", "year": 2023, "unit": {"name": "Uji", "code": "1"}}
+
+    def ok(answers: dict[str, object], scores: dict[str, object] | None = None) -> bool:
+        doc = {**base, "answers": answers, "scores": scores or {}}
+        return bool(validator.is_valid(doc))
+
+    assert ok({"g.b.merit.nilai": {"not_counted": "KASN tidak menilai", "evidence": ["surat"]}})
+    assert not ok({"g.b.merit.nilai": {"not_counted": True}})
+    assert not ok({"g.b.merit.nilai": {"not_counted": " "}})
+    assert not ok({"g.b.merit.nilai": {"not_counted": "alasan", "answer": 3}})
+    assert not ok({"t.dampak.nilai": {"not_counted": "alasan"}})  # not allowed there
+    assert ok({"g.koef.nilai": -2.5})  # the signed koefisien
+    assert ok({}, {"general": {"points": 65.14, "adjusted_weight": 94.5}, "tematik": 0.83})
+    assert ok({}, {"general": 68.93})
+    assert not ok({}, {"tematik": {"points": 1, "adjusted_weight": 9}})
+    assert not ok({}, {"general": {"points": 65.14, "adjusted_weight": 0}})
