@@ -79,6 +79,7 @@ class NodeResult(NamedTuple):
     # a `rescale: adjusted` group: its points before rescaling and its adjusted weight
     # (in the units of its maximum); None for every other node
     rescaled: tuple[Fraction, Fraction] | None = None
+    meta: tuple[str, str] | None = None  # the rule set's param_id and evaluator, if any
 
     @property
     def share(self) -> Fraction:
@@ -402,6 +403,7 @@ def _node_result(
         children,
         items,
         rescaled,
+        (node.param_id or "", node.evaluator) if node.param_id or node.evaluator else None,
     )
 
 
@@ -530,13 +532,16 @@ class Gain:
 def improvements(result: Result, limit: int = 10) -> list[Gain]:
     """Questions whose full marks would gain the most points (ruang perbaikan)."""
     gains: list[Gain] = []
+    nodes = result.rules.nodes
 
     def visit(node: NodeResult) -> None:
-        if node.published:
-            return
+        if node.published or (node.id in nodes and nodes[node.id].adjustment):
+            return  # an adjustment (the koefisien) is set by the evaluators, not earned
         for child in node.children:
             visit(child)
         for item in node.items:
+            if item.not_counted:
+                continue  # a line not counted cannot gain points
             gain = item.maximum - item.points
             if gain > 0:
                 gains.append(Gain(item, node, gain))

@@ -724,6 +724,23 @@ def locate_ref(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
     )
 
 
+# The scheme in force by assessment year (first start year at or below it). From 2023 the
+# Evaluasi RB (PermenPANRB 9/2023) has one worksheet per level of government.
+LEVELS = ("kl", "provinsi", "kabkota")
+DEFAULT_LEVEL = "kabkota"
+SCHEMES: tuple[tuple[int, str], ...] = (
+    (2023, "permenpanrb-9-2023-{level}"),
+    (2020, "permenpanrb-26-2020"),
+    (0, "permenpanrb-14-2014"),
+)
+
+
+def default_rules_for(year: int, level: str | None = None) -> str:
+    """The bundled rule set in force for an assessment year (and level, from 2023)."""
+    pattern = next(ref for start, ref in SCHEMES if year >= start)
+    return pattern.format(level=level or DEFAULT_LEVEL)
+
+
 @cache
 def load_rules(ref: str) -> LoadedRules:
     """A rule set by bundled id or by path; problems raise ProblemsError."""

@@ -147,3 +147,35 @@ def test_sukamaju_not_counted_line_rescales_rb_general() -> None:
     [(line, item)] = general.not_counted()
     assert line == "b.sistem_merit"
     assert item.not_counted.startswith("Komisi Aparatur Sipil Negara")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+def test_score_shows_rb_general_adjusted_weight_and_lines_not_counted(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    path = SUKAMAJU / "2025.yaml"
+    out = CliRunner().invoke(app, ["score", str(path), "--format", fmt])
+    assert out.exit_code == 0, out.output
+    text = out.stdout
+    if fmt == "json":
+        import json
+
+        [adj] = json.loads(text)["adjusted"]
+        assert (adj["id"], adj["adjusted_weight"], adj["weight"]) == ("rb_general", 96.0, 100.0)
+        assert adj["rescaled"] == pytest.approx(adj["points"] / 96 * 100, abs=0.005)
+        assert adj["not_counted"][0]["indicator"] == "b.sistem_merit"
+        assert adj["not_counted"][0]["justification"].startswith("Komisi Aparatur")
+        return
+    if fmt == "csv":
+        assert "\nadjusted,rb_general,RB General,root," in text
+        assert ",not counted: Komisi Aparatur Sipil Negara" in text
+        return
+    assert "RB General: " in text
+    assert "at adjusted weight 96 (of 100)" in text
+    assert "not counted: Indeks Sistem Merit (4): Komisi Aparatur Sipil Negara" in text
+    assert "RB Tematik" in text

@@ -19,6 +19,7 @@ from ..engine import (
 )
 from ..i18n import _, ngettext
 from .record import percent, text
+from .text import adjustment_lines
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -117,6 +118,8 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             if sub.children or sub.published or sub.items:
                 comp.add_row(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))
     parts.append(comp)
+    for line in adjustment_lines(result):
+        parts.append(Text(line, style="yellow" if line.startswith("  ") else "bold"))
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
 
