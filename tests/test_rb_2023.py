@@ -179,3 +179,91 @@ def test_score_shows_rb_general_adjusted_weight_and_lines_not_counted(
     assert "at adjusted weight 96 (of 100)" in text
     assert "not counted: Indeks Sistem Merit (4): Komisi Aparatur Sipil Negara" in text
     assert "RB Tematik" in text
+
+
+@pytest.mark.parametrize(
+    ("year", "level", "expected"),
+    [
+        (2026, None, "permenpanrb-9-2023-kabkota"),
+        (2024, "kl", "permenpanrb-9-2023-kl"),
+        (2023, "provinsi", "permenpanrb-9-2023-provinsi"),
+        (2022, None, "permenpanrb-26-2020"),
+        (2020, "kl", "permenpanrb-26-2020"),
+        (2019, None, "permenpanrb-14-2014"),
+    ],
+)
+def test_init_picks_the_scheme_in_force(
+    year: int, level: str | None, expected: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    target = tmp_path / "out.yaml"
+    args = ["init", "--unit", "Bagian Organisasi", "--code", "1", "--year", str(year)]
+    args += ["-o", str(target)] + (["--level", level] if level else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"\nrules: {expected}\n" in target.read_text(encoding="utf-8")
+    assert expected in result.stderr
+
+
+def test_init_refuses_an_unknown_level(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    args = ["init", "--unit", "X", "--code", "1", "--year", "2026", "--level", "desa"]
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_rules_show_json_has_the_whole_tree() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    result = CliRunner().invoke(app, ["rules", "show", "permenpanrb-9-2023-kl", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["id"], data["total"]) == ("permenpanrb-9-2023-kl", 110)
+
+    def walk(nodes: list[dict[str, object]]) -> list[dict[str, object]]:
+        out = []
+        for n in nodes:
+            out.append(n)
+            out.extend(walk(n.get("children", [])))  # type: ignore[arg-type]
+        return out
+
+    by_id = {n["id"]: n for n in walk(data["tree"])}
+    iku = by_id["c.iku"]
+    assert (iku["weight"], iku["max"], iku["multiply_by"], iku["param_id"]) == (
+        8,
+        8.0,
+        "b.sakip",
+        "2201",
+    )
+    questions: list[dict[str, object]] = iku["questions"]  # type: ignore[assignment]
+    assert len(questions) == 1
+    assert questions[0]["range"] == {"min": 0, "max": 100, "normalise": "ratio"}
+    assert by_id["koefisien"]["adjustment"] is True
+    lines = [n for n in by_id.values() if "questions" in n]
+    assert len(lines) == 39
+
+
+def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
+    from pmprb.rulediff import diff
+    from pmprb.rules import load_rules_file
+
+    base = load_rules("permenpanrb-9-2023-kl")
+    source = (ROOT / "rules" / "permenpanrb-9-2023-kl.yaml").read_text(encoding="utf-8")
+    changed = source.replace("multiply_by: b.sakip", "multiply_by: b.spip")
+    path = tmp_path / "kl.yaml"
+    path.write_text(changed, encoding="utf-8")
+    changes = diff(base, load_rules_file(path))
+    assert [(c.change, c.id, c.before, c.after) for c in changes] == [
+        ("multiply_by", "c.iku", "b.sakip", "b.spip")
+    ]
