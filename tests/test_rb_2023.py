@@ -19,7 +19,7 @@ from .conftest import ROOT
 
 LEVELS = ("kl", "provinsi", "kabkota")
 EXAMPLES = ROOT / "assessments" / "evaluasi-rb-2023"
-SUKAMAJU = ROOT / "assessments" / "kota-sukamaju-evaluasi-rb"
+SUKAMAJU = ROOT / "assessments" / "sukamaju-evaluasi-rb-2025"
 # the shared domain tables sit beside the clone in CI; PMPRB_DOMAIN points elsewhere
 DOMAIN = Path(os.environ.get("PMPRB_DOMAIN", ROOT.parent / "shared" / "domain"))
 
@@ -138,7 +138,7 @@ def test_generators_are_up_to_date() -> None:
 
 
 def test_sukamaju_not_counted_line_rescales_rb_general() -> None:
-    result = score(load_assessment(SUKAMAJU / "2025.yaml"))
+    result = score(load_assessment(SUKAMAJU / "kota-sukamaju.yaml"))
     general = nodes(result.root)["rb_general"]
     assert general.rescaled is not None
     raw, adjusted = general.rescaled
@@ -158,7 +158,7 @@ def test_score_shows_rb_general_adjusted_weight_and_lines_not_counted(
     from pmprb.cli import app
 
     monkeypatch.setenv("COLUMNS", "200")
-    path = SUKAMAJU / "2025.yaml"
+    path = SUKAMAJU / "kota-sukamaju.yaml"
     out = CliRunner().invoke(app, ["score", str(path), "--format", fmt])
     assert out.exit_code == 0, out.output
     text = out.stdout

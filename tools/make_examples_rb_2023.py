@@ -4,8 +4,9 @@ Usage: python tools/make_examples_rb_2023.py [DOMAIN_DIR] [--check]
 
 From the shared domain tables (default ../shared/domain): Provinsi D.I. Yogyakarta 2023 line
 by line (rb-2023-lines-diy.tsv) and every other instansi of rb-2023-results-public.tsv as
-its published RB General, adjusted weight and RB Tematik. Kota Sukamaju does not exist: its
-files are written from the fixed values below. --check fails when a file is out of date.
+its published RB General, adjusted weight and RB Tematik. The Sukamaju kabupaten/kota do not
+exist: their files are written from the fixed values below. --check fails when a file is
+out of date.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tools.build_rules_26_2020 import DEFAULT_DOMAIN, read_tsv, scalar
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "assessments" / "evaluasi-rb-2023"
-SUKAMAJU = REPO / "assessments" / "kota-sukamaju-evaluasi-rb"
+SUKAMAJU = REPO / "assessments" / "sukamaju-evaluasi-rb-2025"
 SOURCE = (
     "Portal RB (KemenPANRB's evaluation system), database copy of 2024-06-08 in the public"
     " repository HanaDewi/portalrb-indv [V-3p]"
@@ -130,7 +131,7 @@ def diy(lines: list[dict[str, str]]) -> str:
     return text
 
 
-# Kota Sukamaju (fiktif): the city's evaluation results over the years, line values by hand.
+# The fictional Sukamaju kabupaten/kota of one province, Evaluasi RB 2025: line values by hand.
 SUKAMAJU_LINES: dict[str, str] = {
     "a.rencana_aksi": "2.1",
     "a.implementasi_rencana_aksi": "80",
@@ -174,14 +175,11 @@ SUKAMAJU_LINES: dict[str, str] = {
     "tematik.pdn.dampak": "0.9",
     "tematik.inflasi.dampak": "2",
 }
-# year -> (what the file is, changes to the values above)
-SUKAMAJU_YEARS: dict[int, tuple[str, dict[str, str]]] = {
-    2023: ("the first evaluation under PermenPANRB 9/2023", {}),
-    2024: (
-        "SPBE and SAKIP improved; SPIP still at level 3",
-        {"c.indeks_spbe": "3.1", "b.sakip": "71.2", "a.rencana_aksi": "2.5", "c.spi": "75"},
-    ),
-    2025: (
+# file -> (unit name, code, what the file is, changes to the values above)
+SUKAMAJU_UNITS: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    "kota-sukamaju": (
+        "Pemerintah Kota Sukamaju (fiktif)",
+        "9971",
         "KASN did not evaluate the Sistem Merit line: not counted, RB General rescaled",
         {
             "c.indeks_spbe": "3.3",
@@ -193,7 +191,28 @@ SUKAMAJU_YEARS: dict[int, tuple[str, dict[str, str]]] = {
             "b.sistem_merit": "NOT_COUNTED",
         },
     ),
-    2026: (
+    "kabupaten-sukamaju-utara": (
+        "Pemerintah Kabupaten Sukamaju Utara (fiktif)",
+        "9901",
+        "the evaluation as published, every line scored",
+        {},
+    ),
+    "kabupaten-sukamaju-selatan": (
+        "Pemerintah Kabupaten Sukamaju Selatan (fiktif)",
+        "9902",
+        "weak SPBE and SAKIP, a negative koefisien",
+        {
+            "c.indeks_spbe": "1.9",
+            "b.sakip": "55.3",
+            "b.spip": "2.6",
+            "c.opini_bpk": "3.33",
+            "koefisien": "-1",
+            "tematik.stunting.dampak": "0.4",
+        },
+    ),
+    "kota-sukamaju-baru": (
+        "Pemerintah Kota Sukamaju Baru (fiktif)",
+        "9972",
         "the Bagian Organisasi's own estimate before the evaluation: some lines not in yet",
         {
             "c.indeks_spbe": "3.5",
@@ -210,18 +229,18 @@ NOT_COUNTED = (
     "Komisi Aparatur Sipil Negara tidak melakukan penilaian Sistem Merit tahun ini"
     " (nilai tidak diperhitungkan oleh evaluator)"
 )
+SUKAMAJU_YEAR = 2025
 
 
-def sukamaju(year: int) -> str:
-    what, changes = SUKAMAJU_YEARS[year]
+def sukamaju(key: str) -> str:
+    name, code, what, changes = SUKAMAJU_UNITS[key]
     values = {**SUKAMAJU_LINES, **changes}
     comment = [
-        f"Kota Sukamaju (fiktif), Evaluasi RB {year}: {what}.",
-        "Kota Sukamaju does not exist; the values are invented for the examples and the README.",
-        "Written by tools/make_examples_rb_2023.py.",
+        f"{name}, Evaluasi RB {SUKAMAJU_YEAR}: {what}.",
+        "The Sukamaju kabupaten/kota do not exist; the values are invented for the examples"
+        " and the README. Written by tools/make_examples_rb_2023.py.",
     ]
-    instansi = "Pemerintah Kota Sukamaju (fiktif)"
-    text = head(comment, rules_id("kabkota"), year, instansi, "9971", instansi) + "answers:\n"
+    text = head(comment, rules_id("kabkota"), SUKAMAJU_YEAR, name, code, name) + "answers:\n"
     for line, value in values.items():
         qid = f"{line}.nilai"
         if value == "NOT_COUNTED":
@@ -242,8 +261,8 @@ def files(domain: Path) -> dict[Path, str]:
         name, text = published(row)
         if name != "provinsi-di-yogyakarta":  # line by line above
             out[OUT / f"{name}.yaml"] = text
-    for year in SUKAMAJU_YEARS:
-        out[SUKAMAJU / f"{year}.yaml"] = sukamaju(year)
+    for key in SUKAMAJU_UNITS:
+        out[SUKAMAJU / f"{key}.yaml"] = sukamaju(key)
     return out
 
 
