@@ -267,3 +267,31 @@ def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
     assert [(c.change, c.id, c.before, c.after) for c in changes] == [
         ("multiply_by", "c.iku", "b.sakip", "b.spip")
     ]
+
+
+def test_an_overlay_changes_line_options_and_is_located(tmp_path: Path) -> None:
+    from pmprb.errors import ProblemsError
+    from pmprb.rules import load_rules_file
+
+    head = "extends: permenpanrb-9-2023-kl\nid: kl-uji\nversion: '1'\n"
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        head
+        + "line_rounding: {decimals: 2, mode: half_up}\nnodes:\n  c.iku: {multiply_by: null}\n",
+        encoding="utf-8",
+    )
+    loaded = load_rules_file(good)
+    assert loaded.nodes["c.iku"].multiply_by is None
+    assert loaded.rules.line_rounding is not None
+    assert loaded.rules.line_rounding.mode == "half_up"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(head + "nodes:\n  c.iku: {multiply_by: c.tidak_ada}\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as info:
+        load_rules_file(bad)
+    [problem] = info.value.problems
+    assert (problem.path, problem.line, problem.col, problem.code) == (
+        str(bad),
+        5,
+        24,
+        "unknown_node",
+    )
