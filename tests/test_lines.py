@@ -214,3 +214,16 @@ def test_schema_accepts_the_new_answer_forms_and_refuses_unjustified_ones() -> N
     assert ok({}, {"general": 68.93})
     assert not ok({}, {"tematik": {"points": 1, "adjusted_weight": 9}})
     assert not ok({}, {"general": {"points": 65.14, "adjusted_weight": 0}})
+
+
+def test_validate_asks_no_evidence_for_a_ratio_lines_minimum(tmp_path: Path) -> None:
+    from pmprb.validate import Options, validate_paths
+
+    text = HEAD + "answers:\n  g.b.spip.nilai: 1\n  g.c.nilai: 1\n  g.koef.nilai: -10\n"
+    path = write(tmp_path, text)
+    report = validate_paths([path], Options(rules=str(LINES)))
+    flagged = {
+        p.message.split("'")[1] for f in report.files for p in f.problems if p.code == "no_evidence"
+    }
+    # SPIP 1 is the lowest answer of its 1-5 line, the koefisien -10 of its range
+    assert flagged == {"g.c.nilai"}
