@@ -376,20 +376,17 @@ def _node_result(
             unrounded = _unrounded(node.id, assessment, memo if memo is not None else {})
             rounding = spec.rounding
             points = unrounded[0] if rounding is None else _round_line(unrounded, rounding)
-    if node.rescale is not None:
+    if is_published:
+        points = published[node.id]
+    if node.rescale is not None and not (is_published and node.id not in assessment.adjusted):
+        # points / adjusted weight x maximum; a plain published number is already final
         if is_published:
-            points = published[node.id]
-            weight = assessment.adjusted.get(node.id)
-            adjusted = maximum if weight is None else weight * maximum / Fraction(node.weight)
+            adjusted = assessment.adjusted[node.id] * maximum / Fraction(node.weight)
         else:
             dropped = [i.maximum for _n, i in _not_counted_items(children)]
             adjusted = maximum - exact_sum(dropped)
         rescaled = points, adjusted
         points = _rescale(points, maximum, adjusted, loaded.rules.precision)
-        if is_published and node.id not in assessment.adjusted:
-            points = published[node.id]  # a plain number: the node's final points
-    elif is_published:
-        points = published[node.id]
     return NodeResult(
         node.id,
         node.name,

@@ -138,6 +138,7 @@ def test_published_rb_general_with_adjusted_weight(tmp_path: Path) -> None:
     assert result.index == Decimal("69.76")
     plain = score(load_assessment(write(tmp_path, HEAD + "scores: {general: 68.93}\n"), str(LINES)))
     assert nodes(plain)["general"].points == F("68.93")  # a plain number: the final points
+    assert nodes(plain)["general"].rescaled is None  # its adjusted weight is not known
 
 
 def test_bad_answers_are_located(tmp_path: Path) -> None:
