@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +15,9 @@ from pydantic import (
     Discriminator,
     Field,
     PlainValidator,
+    StrictBool,
     StrictInt,
+    StrictStr,
     Tag,
     TypeAdapter,
     ValidationError,
@@ -113,27 +115,38 @@ class LongAnswer(_Model):
         (), description="Data dukung: document names or links"
     )
     note: str = Field("", description="Free-text note")
+    not_counted: StrictStr | StrictBool | None = Field(
+        None,
+        description="The line is not counted (nilai tidak diperhitungkan): the justification,"
+        " required; its maximum leaves the adjusted weight. Only where the rule set allows it",
+    )
 
     @model_validator(mode="after")
     def _answer_or_counts(self) -> LongAnswer:
+        if self.not_counted is not None:
+            if self.answer is not None or self.counts is not None:
+                raise ValueError(_("a line not counted takes no `answer` or `counts`"))
+            return self
         if self.answer is not None and self.counts is not None:
             raise ValueError(_("give either `answer` or `counts`"))
         return self
 
     @property
     def blank(self) -> bool:
-        """No answer and no counts yet: unanswered."""
-        return self.answer is None and self.counts is None
+        """No answer, no counts and not marked not counted yet: unanswered."""
+        return self.answer is None and self.counts is None and self.not_counted is None
 
 
 def is_blank(raw: Any) -> bool:
     """An entry of `answers` that gives no answer yet: empty, or a long form without an
-    answer or counts (raw YAML data or a checked LongAnswer)."""
+    answer, counts or not-counted marking (raw YAML data or a checked LongAnswer)."""
     if raw is None:
         return True
     if isinstance(raw, LongAnswer):
         return raw.blank
-    return isinstance(raw, dict) and raw.get("answer") is None and raw.get("counts") is None
+    return isinstance(raw, dict) and all(
+        raw.get(key) is None for key in ("answer", "counts", "not_counted")
+    )
 
 
 def _answer_kind(value: Any) -> str:
@@ -151,6 +164,29 @@ Answer = Annotated[
 ]
 
 
+# Published points of a node: a plain number, read by the one published-number check above.
+Points = Published
+
+
+class PublishedScore(_Model):
+    """A node's published points with the adjusted weight they were rescaled by."""
+
+    points: Points = Field(description="The node's points before rescaling (e.g. RB General)")
+    adjusted_weight: Points | None = Field(
+        None,
+        description="The adjusted weight the official result divides by (its weight less "
+        "the lines not counted); only on a node with `rescale: adjusted`",
+    )
+
+
+ScoreEntry = Annotated[
+    Annotated[Points, Tag("points")] | Annotated[PublishedScore, Tag("published-score")],
+    Discriminator(
+        lambda v: "published-score" if isinstance(v, dict | PublishedScore) else "points"
+    ),
+]
+
+
 class AnswerFile(_Model):
     """The schema of record of an answer file."""
 
@@ -158,8 +194,10 @@ class AnswerFile(_Model):
     year: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(description="Assessment year")
     unit: UnitInfo
     answers: dict[str, Answer] = Field(default_factory=dict, description="Question id -> answer")
-    scores: dict[str, Published] = Field(
-        default_factory=dict, description="Published points for whole nodes (node id -> points)"
+    scores: dict[str, ScoreEntry] = Field(
+        default_factory=dict,
+        description="Published points for whole nodes (node id -> points, or {points, "
+        "adjusted_weight} on a rescaled node)",
     )
 
 
@@ -170,6 +208,9 @@ class Given(NamedTuple):
     value: Fraction
     evidence: tuple[str, ...] = ()
     note: str = ""
+    direct: bool = False  # `value` is the points themselves (a `points` scale)
+    number: Decimal | int | None = None  # the number answered (for binary64 line rounding)
+    not_counted: str = ""  # the justification of a line marked not counted (value 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +224,8 @@ class Assessment:
     answers: dict[str, Given]
     scores: dict[str, Fraction]
     warnings: tuple[Problem, ...] = ()
+    # published adjusted weights (node id -> weight units) of rescaled nodes in `scores`
+    adjusted: dict[str, Fraction] = field(default_factory=dict)
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -198,6 +241,8 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
     note = long.note if long else ""
     vloc = (*loc, "answer") if long is not None else loc
     scale = ref.scale
+    if long is not None and long.not_counted is not None:
+        return _not_counted(qid, ref, long)
     if long is not None and long.counts is not None:
         return _from_counts(qid, ref, long)
     if isinstance(scale, ChoiceScale):
@@ -229,7 +274,24 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                 ),
             )
         ]
-    return Given(_show_number(value), scale.value(value), evidence, note), []
+    given = Given(_show_number(value), scale.value(value), evidence, note, scale.direct, value)
+    return given, []
+
+
+def _not_counted(
+    qid: str, ref: QuestionRef, long: LongAnswer
+) -> tuple[Given | None, list[Pending]]:
+    """A line marked not counted: allowed by the rule set, and justified."""
+    loc = ("answers", qid, "not_counted")
+    if not ref.not_counted:
+        message = _("'{qid}' cannot be marked not counted: its rule set does not allow it")
+        return None, [Pending(loc, "not_counted_refused", message.format(qid=qid))]
+    why = long.not_counted
+    if not isinstance(why, str) or not why.strip():
+        message = _("a line not counted needs a justification (the reason, as text)")
+        return None, [Pending(loc, "no_justification", message)]
+    shown = _("not counted")
+    return Given(shown, Fraction(0), long.evidence, long.note, not_counted=why.strip()), []
 
 
 def _from_counts(
@@ -294,8 +356,8 @@ def _from_counts(
 
 def check(
     raw_answers: dict[str, Any], raw_scores: dict[str, Any], rules: LoadedRules
-) -> tuple[dict[str, Given], dict[str, Fraction], list[Pending]]:
-    """Check answers and published scores against the rule set."""
+) -> tuple[dict[str, Given], dict[str, Fraction], dict[str, Fraction], list[Pending]]:
+    """Check answers and published scores (with any adjusted weights) against the rule set."""
     pending: list[Pending] = []
     answers: dict[str, Given] = {}
     known = list(rules.questions)
@@ -313,9 +375,20 @@ def check(
         pending.extend(found)
         if given is not None:
             answers[qid] = given
+    scores, adjusted, found = _check_scores(raw_scores, rules)
+    pending.extend(found)
+    return answers, scores, adjusted, pending
+
+
+def _check_scores(
+    raw_scores: dict[str, Any], rules: LoadedRules
+) -> tuple[dict[str, Fraction], dict[str, Fraction], list[Pending]]:
+    """Published points per node, and the adjusted weights given with them."""
+    pending: list[Pending] = []
     scores: dict[str, Fraction] = {}
+    adjusted: dict[str, Fraction] = {}
     maxima = rules.maxima
-    for nid, points in raw_scores.items():
+    for nid, entry in raw_scores.items():
         if nid not in maxima:
             pending.append(
                 Pending(
@@ -328,11 +401,27 @@ def check(
                 )
             )
             continue
+        loc: tuple[str, ...] = ("scores", nid)
+        points = entry
+        if isinstance(entry, dict):  # salvaged from a file with other problems
+            try:
+                entry = PublishedScore.model_validate(entry)
+            except ValidationError:
+                continue
+        if isinstance(entry, PublishedScore):
+            points, loc = entry.points, ("scores", nid, "points")
+            if entry.adjusted_weight is not None:
+                weight = _adjusted_weight(nid, entry.adjusted_weight, rules, pending)
+                if weight is None:
+                    continue
+                adjusted[nid] = weight
+        if not isinstance(points, Decimal | int) or isinstance(points, bool):
+            continue  # a wrong type: reported by the schema check
         value = Fraction(points)
         if not 0 <= value <= maxima[nid]:
             pending.append(
                 Pending(
-                    ("scores", nid),
+                    loc,
                     "out_of_range",
                     _("{value} is outside 0 to {max} for '{id}'").format(
                         value=shorten(_show_number(points)),
@@ -343,7 +432,27 @@ def check(
             )
             continue
         scores[nid] = value
-    return answers, scores, pending
+    return scores, adjusted, pending
+
+
+def _adjusted_weight(
+    nid: str, weight: Decimal, rules: LoadedRules, pending: list[Pending]
+) -> Fraction | None:
+    """A published adjusted weight: on a rescaled node, above 0 and at most its weight."""
+    node = rules.nodes.get(nid)
+    loc = ("scores", nid, "adjusted_weight")
+    if node is None or node.rescale is None:
+        message = _("'{id}' is not rescaled: it takes no adjusted weight").format(id=nid)
+        pending.append(Pending(loc, "not_rescaled", message))
+        return None
+    value = Fraction(weight)
+    if not 0 < value <= Fraction(node.weight):
+        message = _("the adjusted weight must be above 0 and at most {weight}").format(
+            weight=node.weight
+        )
+        pending.append(Pending(loc, "out_of_range", message))
+        return None
+    return value
 
 
 def load_assessment(
@@ -439,7 +548,7 @@ def _salvage(data: dict[Any, Any], pending: list[Pending]) -> tuple[dict[str, An
 def usable_answers(data: dict[Any, Any], rules: LoadedRules) -> dict[str, Given]:
     """The answers of a file that are valid on their own, even when the file has problems."""
     raw_answers, _raw_scores = _salvage(data, [])
-    answers, _scores, _pending = check(raw_answers, {}, rules)
+    answers, _scores, _adjusted, _pending = check(raw_answers, {}, rules)
     return answers
 
 
@@ -482,6 +591,7 @@ def validate_assessment(
     pending.extend(found)
     answers: dict[str, Given] = {}
     scores: dict[str, Fraction] = {}
+    adjusted: dict[str, Fraction] = {}
     if loaded is not None:
         named = data.get("rules")
         # an overlay scores the answer files of the rule sets it extends
@@ -494,7 +604,7 @@ def validate_assessment(
             raw_answers, raw_scores = dict(model.answers), dict(model.scores)
         else:
             raw_answers, raw_scores = _salvage(data, pending)
-        answers, scores, found = check(raw_answers, raw_scores, loaded)
+        answers, scores, adjusted, found = check(raw_answers, raw_scores, loaded)
         pending.extend(found)
     if pending or model is None or loaded is None:
         raise ProblemsError(locate(path, text, pending, root))
@@ -513,4 +623,5 @@ def validate_assessment(
         answers,
         scores,
         tuple(locate(path, text, warnings, root)),
+        adjusted,
     )

@@ -399,8 +399,21 @@ def init(
     code: Annotated[str, typer.Option("--code", help="Unit code.")],
     year: Annotated[int, typer.Option("--year", min=1990, max=2100, help="Assessment year.")],
     rules: Annotated[
-        str, typer.Option("--rules", help="Rule set id or path.")
-    ] = "permenpanrb-26-2020",
+        str | None,
+        typer.Option(
+            "--rules",
+            help="Rule set id or path (default: the scheme in force for --year and --level).",
+            show_default=False,
+        ),
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level",
+            help="kl, provinsi or kabkota: picks the 2023+ worksheet (default kabkota).",
+            show_default=False,
+        ),
+    ] = None,
     instansi: Annotated[str, typer.Option("--instansi", help="The unit's instansi.")] = "",
     output: Annotated[
         Path | None,
@@ -417,7 +430,7 @@ def init(
     Never overwrites an existing file (exit 2).
     """
     from .files import write_atomic
-    from .rules import load_rules
+    from .rules import LEVELS, default_rules_for, load_rules
     from .template import blank_answer_file
 
     for option, value in (("--unit", unit), ("--code", code), ("--instansi", instansi)):
@@ -425,6 +438,15 @@ def init(
             value.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line
             _bad_usage(_("{option} is not valid UTF-8 text").format(option=option))
+    if level is not None and level not in LEVELS:
+        raise typer.BadParameter(_("choose kl, provinsi or kabkota"), param_hint="--level")
+    if rules is None:
+        rules = default_rules_for(year, level)
+        _say(
+            _("Rule set {id}: the scheme in force for {year} (--rules to choose another).").format(
+                id=rules, year=year
+            )
+        )
     loaded = load_rules(rules)
     target = output or Path(f"{_slug(code)}-{year}.yaml")
     text = blank_answer_file(loaded, unit, code, year, instansi)
@@ -475,12 +497,24 @@ def rules_show(
     questions: Annotated[
         bool, typer.Option("--questions", help="List every question too.")
     ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table, or json: the whole tree for other tools to map onto."
+        ),
+    ] = "table",
 ) -> None:
     """Describe a rule set: its tree with weights and provenance, scales and bands."""
-    from .report.rules_view import render_rules
+    from .report.rules_view import render_rules, rules_json
     from .rules import load_rules
 
-    _show(render_rules(load_rules(rules), questions))
+    if fmt.lower() not in ("table", "json"):
+        raise typer.BadParameter(_("choose table or json"), param_hint="--format")
+    loaded = load_rules(rules)
+    if fmt.lower() == "json":
+        _stdout(rules_json(loaded), human=False)
+        return
+    _show(render_rules(loaded, questions))
 
 
 @rules_app.command("check")

@@ -17,7 +17,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs these as
 
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
-    from .rules import ChoiceScale, Condition, LoadedRules, NumberScale, Provenance
+    from .rules import ChoiceScale, Condition, LoadedRules, Node, NumberScale, Provenance
 
 
 def number(value: Fraction | Decimal, places: int = 4) -> str:
@@ -67,7 +67,26 @@ def scale_values(scale: ChoiceScale | NumberScale) -> str:
     """A scale's answers in one line: `A=1, B=0.5` or `0..100%`."""
     if scale.kind == "choice":
         return ", ".join(f"{k}={v}" for k, v in scale.options.items())
-    return f"{scale.min}..{scale.max}{scale.unit}"
+    shown = f"{scale.min}..{scale.max}{scale.unit}"
+    if scale.kind == "number" and scale.normalise != "range":
+        shown += " " + (_("(value / max)") if scale.normalise == "ratio" else _("(points)"))
+    return shown
+
+
+def node_options(node: Node) -> list[str]:
+    """The 2023 line options of a node, as short labels for `rules show`."""
+    out: list[str] = []
+    if node.param_id:
+        out.append(_("line id {id}").format(id=node.param_id))
+    if node.multiply_by:
+        out.append(_("x share of {id}").format(id=node.multiply_by))
+    if node.adjustment:
+        out.append(_("signed adjustment"))
+    if node.rescale:
+        out.append(_("rescaled to its adjusted weight"))
+    if node.evaluator:
+        out.append(_("evaluator: {who}").format(who=node.evaluator))
+    return out
 
 
 def overlay_lines(loaded: LoadedRules) -> list[str]:

@@ -14,7 +14,16 @@ from math import gcd
 from typing import NamedTuple
 
 from .assessment import Assessment, Given
-from .rules import Band, Condition, LoadedRules, Node, Predicate
+from .rules import (
+    Band,
+    ChoiceScale,
+    Condition,
+    LineRounding,
+    LoadedRules,
+    Node,
+    NumberScale,
+    Predicate,
+)
 
 ZERO = Fraction(0)
 
@@ -44,8 +53,16 @@ class ItemResult(NamedTuple):
 
     @property
     def points(self) -> Fraction:
-        """The question's share of its indicator: maximum x value (0 when unanswered)."""
-        return self.maximum * self.answer.value if self.answer is not None else ZERO
+        """The question's share of its indicator: maximum x value (0 when unanswered); on
+        a `points` scale the value itself."""
+        if self.answer is None:
+            return ZERO
+        return self.answer.value if self.answer.direct else self.maximum * self.answer.value
+
+    @property
+    def not_counted(self) -> str:
+        """The justification when the answer marks the line not counted, else ""."""
+        return self.answer.not_counted if self.answer is not None else ""
 
 
 class NodeResult(NamedTuple):
@@ -63,11 +80,22 @@ class NodeResult(NamedTuple):
     # node itself is known: its points are the published ones)
     children: tuple[NodeResult, ...] = ()
     items: tuple[ItemResult, ...] = ()
+    # a `rescale: adjusted` group: its points before rescaling and its adjusted weight
+    # (in the units of its maximum); None for every other node
+    rescaled: tuple[Fraction, Fraction] | None = None
+    meta: tuple[str, str] | None = None  # the rule set's param_id and evaluator, if any
 
     @property
     def share(self) -> Fraction:
         """Attainment: points over maximum."""
         return self.points / self.maximum if self.maximum else ZERO
+
+    def not_counted(self) -> list[tuple[str, ItemResult]]:
+        """The answers marked not counted in this subtree: (indicator id, item)."""
+        out: list[tuple[str, ItemResult]] = []
+        for node in self.walk():
+            out.extend((node.id, i) for i in node.items if i.not_counted)
+        return out
 
     def walk(self) -> list[NodeResult]:
         """This node and every node below it, depth first."""
@@ -245,13 +273,82 @@ def exact_sum(values: Iterable[Fraction]) -> Fraction:
     return Fraction(num, den)
 
 
+def _unrounded(
+    node_id: str, assessment: Assessment, memo: dict[str, tuple[Fraction, float]]
+) -> tuple[Fraction, float]:
+    """An indicator's points before line rounding, exactly and as the official system's
+    IEEE doubles: value / max x weight per question, times the share of the indicator it
+    is multiplied by (`multiply_by`; rule checks exclude cycles). A published indicator
+    counts at its published points."""
+    if node_id in memo:
+        return memo[node_id]
+    loaded = assessment.rules
+    if node_id in assessment.scores:
+        exact = assessment.scores[node_id]
+        memo[node_id] = exact, float(exact)
+        return memo[node_id]
+    node = loaded.nodes[node_id]
+    exact, approx = ZERO, 0.0
+    for q in node.questions or ():
+        given = assessment.answers.get(q.id)
+        if given is None or given.not_counted:
+            continue
+        ref = loaded.questions[q.id]
+        item = ItemResult(q.id, q.text, q.scale, given, ref.maximum, ref.provisional)
+        exact += item.points
+        approx += _double(item, ref.scale)
+    target = node.multiply_by
+    if target is not None:
+        t_exact, t_approx = _unrounded(target, assessment, memo)
+        t_max = loaded.maxima[target]
+        exact *= t_exact / t_max
+        approx *= t_approx / float(t_max)
+    memo[node_id] = exact, approx
+    return exact, approx
+
+
+def _double(item: ItemResult, scale: ChoiceScale | NumberScale) -> float:
+    """A question's points computed in binary64 in the order the official system uses."""
+    given = item.answer
+    assert given is not None
+    if isinstance(scale, NumberScale) and given.number is not None:
+        v = float(given.number)
+        if scale.normalise == "points":
+            return v
+        if scale.normalise == "ratio":
+            return v / float(scale.max) * float(item.maximum)
+        low = float(scale.min)
+        return (v - low) / (float(scale.max) - low) * float(item.maximum)
+    return float(item.points)
+
+
+def _round_line(points: tuple[Fraction, float], rounding: LineRounding) -> Fraction:
+    """A line's points as the official worksheet stores them."""
+    if rounding.mode == "half_up":
+        return Fraction(round_half_up(points[0], rounding.decimals))
+    quantum = Decimal(1).scaleb(-rounding.decimals)
+    return Fraction(Decimal(points[1]).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _rescale(points: Fraction, maximum: Fraction, adjusted: Fraction, precision: int) -> Fraction:
+    """`rescale: adjusted`: points / adjusted weight x maximum, rounded half up."""
+    if adjusted <= 0:
+        return ZERO
+    return Fraction(round_half_up(points / adjusted * maximum, precision))
+
+
 def _node_result(
-    node: Node, under_published: bool, assessment: Assessment, counted: list[int]
+    node: Node,
+    under_published: bool,
+    assessment: Assessment,
+    counted: list[int],
+    memo: dict[str, tuple[Fraction, float]] | None = None,
 ) -> NodeResult:
     """Score a node and everything below it; `counted` collects questions and answers.
 
     A module-level function rather than a closure inside score(): a closure that calls
     itself is a reference cycle holding the answers, left for the cyclic GC to free.
+    `memo` keeps indicators' unrounded points for lines multiplied by them.
     """
     loaded = assessment.rules
     published = assessment.scores
@@ -260,8 +357,9 @@ def _node_result(
     hidden = under_published or is_published
     children: tuple[NodeResult, ...] = ()
     items: tuple[ItemResult, ...] = ()
+    rescaled: tuple[Fraction, Fraction] | None = None
     if node.children is not None:
-        children = tuple(_node_result(c, hidden, assessment, counted) for c in node.children)
+        children = tuple(_node_result(c, hidden, assessment, counted, memo) for c in node.children)
         points = exact_sum([c.points for c in children])
     else:
         answers = assessment.answers
@@ -282,10 +380,25 @@ def _node_result(
                 ItemResult(q.id, q.text, q.scale, given, per_item, ref.provisional, not hidden)
             )
         items = tuple(built)
-        # weight x mean of the question values (unanswered ones count as 0)
-        points = per_item * exact_sum(values)
+        spec = loaded.lines.get(node.id)
+        if spec is None:
+            # weight x mean of the question values (unanswered ones count as 0)
+            points = per_item * exact_sum(values)
+        else:
+            unrounded = _unrounded(node.id, assessment, memo if memo is not None else {})
+            rounding = spec.rounding
+            points = unrounded[0] if rounding is None else _round_line(unrounded, rounding)
     if is_published:
         points = published[node.id]
+    if node.rescale is not None and not (is_published and node.id not in assessment.adjusted):
+        # points / adjusted weight x maximum; a plain published number is already final
+        if is_published:
+            adjusted = assessment.adjusted[node.id] * maximum / Fraction(node.weight)
+        else:
+            dropped = [i.maximum for _n, i in _not_counted_items(children)]
+            adjusted = maximum - exact_sum(dropped)
+        rescaled = points, adjusted
+        points = _rescale(points, maximum, adjusted, loaded.rules.precision)
     return NodeResult(
         node.id,
         node.name,
@@ -298,7 +411,20 @@ def _node_result(
         not under_published,
         children,
         items,
+        rescaled,
+        (node.param_id or "", node.evaluator) if node.param_id or node.evaluator else None,
     )
+
+
+def _not_counted_items(children: tuple[NodeResult, ...]) -> list[tuple[str, ItemResult]]:
+    """Answers marked not counted below these nodes, except under a published score."""
+    out: list[tuple[str, ItemResult]] = []
+    for child in children:
+        if child.published:
+            continue
+        out.extend((child.id, i) for i in child.items if i.not_counted)
+        out.extend(_not_counted_items(child.children))
+    return out
 
 
 def score(assessment: Assessment) -> Result:
@@ -308,7 +434,8 @@ def score(assessment: Assessment) -> Result:
     published = assessment.scores
     counted = [0, 0]  # questions that count, answered ones
     hidden = "root" in published
-    tops = tuple(_node_result(n, hidden, assessment, counted) for n in rs.tree)
+    memo: dict[str, tuple[Fraction, float]] = {}
+    tops = tuple(_node_result(n, hidden, assessment, counted, memo) for n in rs.tree)
     raw = published.get("root", exact_sum([t.points for t in tops]))
     root = NodeResult(
         "root",
@@ -414,13 +541,16 @@ class Gain:
 def improvements(result: Result, limit: int = 10) -> list[Gain]:
     """Questions whose full marks would gain the most points (ruang perbaikan)."""
     gains: list[Gain] = []
+    nodes = result.rules.nodes
 
     def visit(node: NodeResult) -> None:
-        if node.published:
-            return
+        if node.published or (node.id in nodes and nodes[node.id].adjustment):
+            return  # an adjustment (the koefisien) is set by the evaluators, not earned
         for child in node.children:
             visit(child)
         for item in node.items:
+            if item.not_counted:
+                continue  # a line not counted cannot gain points
             gain = item.maximum - item.points
             if gain > 0:
                 gains.append(Gain(item, node, gain))

@@ -36,7 +36,20 @@ from .rules import (
 
 MAX_DEPTH = 8  # overlays of overlays: a long chain is a mistake, and a cycle must stop
 
-NODE_FIELDS = frozenset({"name", "weight", "area", "provenance"})
+# the 2023 line options too (docs/formats.md): an overlay can set or (null) remove them
+LINE_FIELDS = frozenset(
+    {
+        "param_id",
+        "evaluator",
+        "aggregate",
+        "adjustment",
+        "rescale",
+        "not_counted",
+        "line_rounding",
+        "multiply_by",
+    }
+)
+NODE_FIELDS = frozenset({"name", "weight", "area", "provenance"}) | LINE_FIELDS
 QUESTION_FIELDS = frozenset({"text", "detail", "scale", "options", "counts", "provenance"})
 REQUIRED = frozenset({"name", "weight", "text", "scale"})  # may change, never be removed
 CONDITION_FIELDS = frozenset({"name", "node", "each_area", "min_points", "min_share", "provenance"})
@@ -58,6 +71,8 @@ class OverlayFile(_Model):
     total: Any = None
     precision: Any = None
     provenance: Any = None
+    line_rounding: Any = None
+    not_counted: Any = None
     scales: dict[str, Any] = Field(default_factory=dict, description="Add or replace scales")
     areas: list[Any] | None = Field(None, description="Replaces the areas")
     bands: list[Any] | None = Field(None, description="Replaces the bands")
@@ -236,7 +251,8 @@ class _Merge:
                         self.base_loc[id(cond)] = ("predicates", i, "conditions", j)
 
     def _top_level(self) -> None:
-        for key in ("id", "version", "title", "basis", "years", "total", "precision"):
+        keys = ("id", "version", "title", "basis", "years", "total", "precision")
+        for key in (*keys, "line_rounding", "not_counted"):
             if key in self.raw:
                 self.data[key] = copy.deepcopy(self.raw[key])
                 self.origins[(key,)] = ("overlay", (key,))

@@ -62,7 +62,8 @@ def weight_warnings(resolved: Resolved) -> list[Pending]:
     def check(
         node_id: str, weight: Fraction, children: tuple[Node, ...], loc: Loc, key: str
     ) -> None:
-        printed = sum((Fraction(c.weight) for c in children), Fraction(0))
+        # an adjustment (a signed koefisien) takes no share of its parent's weight
+        printed = sum((Fraction(c.weight) for c in children if not c.adjustment), Fraction(0))
         if abs(printed - weight) > weight * TOLERANCE:
             off = abs(printed - weight) / weight * 100
             message = _(

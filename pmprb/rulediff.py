@@ -12,6 +12,7 @@ from .rules import (
     Band,
     Condition,
     LoadedRules,
+    Node,
     Predicate,
     Provenance,
 )
@@ -27,7 +28,9 @@ class Change:
     kind: Kind
     # added | removed | changed | reweighted | rescaled | renamed | moved | retagged |
     # provenance | options | counts (a question's answer descriptors or count inputs) |
-    # detail (a question's full text) | evidence (a question's evidence_required)
+    # detail (a question's full text) | evidence (a question's evidence_required) |
+    # a node's line option by name (aggregate, adjustment, rescale, not_counted,
+    # line_rounding, multiply_by, param_id, evaluator)
     change: str
     id: str
     before: str | None = None
@@ -68,6 +71,10 @@ def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
         out.append(
             Change("rules", "changed", "provenance", _prov(ra.provenance), _prov(rb.provenance))
         )
+    for field in ("line_rounding", "not_counted"):  # the 2023 line options change scores
+        before, after = getattr(ra, field), getattr(rb, field)
+        if before != after:
+            out.append(Change("rules", "changed", field, _option(before), _option(after)))
     out.extend(_keyed("scale", ra.scales, rb.scales, display.scale_values))
     areas_a = {x.id: x.name for x in ra.areas}
     areas_b = {x.id: x.name for x in rb.areas}
@@ -188,6 +195,7 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
             out.append(
                 Change("node", "provenance", node_id, _prov(was.provenance), _prov(node.provenance))
             )
+        out.extend(_line_options(node_id, was, node))
     out.extend(
         Change("node", "removed", node_id, f"{node.name}, weight {node.weight}", None)
         for node_id, node in a.nodes.items()
@@ -237,3 +245,34 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
         if qid not in b.questions
     )
     return out
+
+
+_LINE_OPTIONS = (
+    "aggregate",
+    "adjustment",
+    "rescale",
+    "not_counted",
+    "line_rounding",
+    "multiply_by",
+    "param_id",
+    "evaluator",
+)
+
+
+def _option(value: object) -> str | None:
+    """A rule-set option as diff text (a model as its fields, None as nothing)."""
+    if value is None:
+        return None
+    if hasattr(value, "model_dump"):
+        dumped = value.model_dump()
+        return ", ".join(f"{k}: {v}" for k, v in dumped.items())
+    return str(value)
+
+
+def _line_options(node_id: str, was: Node, node: Node) -> list[Change]:
+    """Changes to a node's line options (multiplier, rounding, rescaling, metadata)."""
+    return [
+        Change("node", field, node_id, _option(getattr(was, field)), _option(getattr(node, field)))
+        for field in _LINE_OPTIONS
+        if getattr(was, field) != getattr(node, field)
+    ]

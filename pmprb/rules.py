@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, cached_property, lru_cache
@@ -69,27 +69,43 @@ class ChoiceScale(_Model):
 
 
 class NumberScale(_Model):
-    """Answers are numbers in [min, max]; a value v scores (v - min) / (max - min)."""
+    """Answers are numbers in [min, max], normalised as `normalise` says."""
 
     kind: Literal["number"] = "number"
     name: str = Field(description="Display name, e.g. Nilai 0-100")
     min: Decimal = Field(allow_inf_nan=False, description="Lowest allowed value")
     max: Decimal = Field(allow_inf_nan=False, description="Highest allowed value")
     unit: str = Field("", description="Shown after values, e.g. %")
+    normalise: Literal["range", "ratio", "points"] = Field(
+        "range",
+        description="range: v scores (v - min) / (max - min); ratio: v / max (the lower "
+        "bound is not subtracted, the range is still enforced); points: v is the points "
+        "themselves (may be negative), whatever the question's maximum",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> NumberScale:
         if self.max <= self.min:
             raise ValueError(_("max must be greater than min"))
+        if self.normalise == "ratio" and (self.max <= 0 or self.min < 0):
+            raise ValueError(_("a ratio scale needs 0 <= min < max"))
         return self
+
+    @property
+    def direct(self) -> bool:
+        """The answer is the points (normalise: points), not a share of a maximum."""
+        return self.normalise == "points"
 
     @cached_property
     def _low_span(self) -> tuple[Fraction, Fraction]:
-        low = Fraction(self.min)
+        if self.normalise == "points":
+            return Fraction(0), Fraction(1)
+        low = Fraction(self.min) if self.normalise == "range" else Fraction(0)
         return low, Fraction(self.max) - low
 
     def value(self, number: Decimal | int) -> Fraction:
-        """The exact value in [0, 1] of a number within [min, max]."""
+        """The exact value of a number within [min, max]: a share in [0, 1], or for a
+        `points` scale the number itself (the points)."""
         low, span = self._low_span
         return (Fraction(number) - low) / span
 
@@ -130,6 +146,18 @@ class Question(_Model):
     )
 
 
+class LineRounding(_Model):
+    """How an indicator's (a line's) points are rounded before they are added up."""
+
+    decimals: int = Field(ge=0, le=6, description="Decimals kept")
+    mode: Literal["half_up", "binary64"] = Field(
+        "half_up",
+        description="half_up: the exact points rounded half up; binary64: the points computed "
+        "in IEEE double as the official system does (value / max x weight, then the "
+        "multiplier), and that binary value rounded half up (0.615 is stored below 0.615: 0.61)",
+    )
+
+
 class Node(_Model):
     """A group (with children) or an indicator (with questions)."""
 
@@ -138,6 +166,40 @@ class Node(_Model):
     weight: Weight = Field(description="Weight relative to its siblings, as printed")
     area: str | None = Field(None, description="Area tag, declared in `areas`")
     provenance: Provenance | None = None
+    param_id: str | None = Field(None, description="The official worksheet's own id of the line")
+    evaluator: str = Field("", description="Who supplies the value (e.g. BPKP, KASN)")
+    aggregate: Literal["mean", "sum"] = Field(
+        "mean",
+        description="A group's children: mean: each child's maximum is its weight over the "
+        "sum of its siblings' weights (a hierarchical weighted mean); sum: each child's "
+        "maximum is its own weight (in its parent's units), whatever its siblings add up to",
+    )
+    adjustment: bool = Field(
+        False,
+        description="true: a signed correction (e.g. a koefisien): its weight is not a share "
+        "of its parent (left out of its siblings' weights) and its points are added as they are",
+    )
+    rescale: Literal["adjusted"] | None = Field(
+        None,
+        description="adjusted: the group's points are rescaled to its weight over its "
+        "adjusted weight (its weight less the maxima of not-counted answers below it), "
+        "rounded half up to `precision` decimals",
+    )
+    not_counted: Literal["allowed", "refused"] | None = Field(
+        None,
+        description="Whether an answer under this node may be marked not counted (with a "
+        "justification); omitted: the nearest ancestor's setting, else the rule set's",
+    )
+    line_rounding: LineRounding | None = Field(
+        None,
+        description="How the indicators in this subtree round their points; omitted: the "
+        "nearest ancestor's setting, else the rule set's",
+    )
+    multiply_by: str | None = Field(
+        None,
+        description="An indicator's points are multiplied by the share (unrounded points / "
+        "maximum) of the indicator named here",
+    )
     children: tuple[Node, ...] | None = None
     questions: tuple[Question, ...] | None = None
 
@@ -215,6 +277,22 @@ class RuleSet(_Model):
         description="true: `pmprb validate` requires data dukung (evidence) for every answer "
         "above its scale's lowest option (a question may override it)",
     )
+    line_rounding: LineRounding | None = Field(
+        None, description="How every indicator rounds its points (a node may override it)"
+    )
+    not_counted: Literal["allowed", "refused"] = Field(
+        "refused",
+        description="Whether answers may be marked not counted (a node may override it)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """What an indicator needs beyond the plain model: rounding, multiplier, direct points."""
+
+    rounding: LineRounding | None
+    multiply_by: str | None
+    direct: bool  # a question on a `points` scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +304,7 @@ class QuestionRef:
     indicator: str
     maximum: Fraction  # points of a fully met answer: the indicator's maximum / its questions
     provisional: bool  # its weight is provisional (its own label, else the nearest above)
+    not_counted: bool = False  # an answer may mark it not counted (with a justification)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +319,8 @@ class LoadedRules:
     maxima: dict[str, Fraction]
     provisional: frozenset[str]  # nodes (and "root") whose weight is provisional, inherited
     base: LoadedRules | None = None  # the rule set an overlay extends (None: not an overlay)
+    # indicators scored beyond the plain model (empty for rule sets that use none of it)
+    lines: dict[str, LineSpec] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
@@ -277,29 +358,43 @@ class LoadedRules:
         def is_provisional(prov: Provenance | None, inherited: bool) -> bool:
             return prov.status == "provisional" if prov is not None else inherited
 
-        def visit(node: Node, parent_prov: bool) -> None:
+        lines: dict[str, LineSpec] = {}
+
+        def visit(
+            node: Node, parent_prov: bool, rounding: LineRounding | None, allowed: str
+        ) -> None:
             nodes[node.id] = node
             prov = is_provisional(node.provenance, parent_prov)
             if prov:
                 provisional.add(node.id)
+            rounding = node.line_rounding or rounding
+            allowed = node.not_counted or allowed
             for child in node.children or ():
-                visit(child, prov)
+                visit(child, prov, rounding, allowed)
             qs = node.questions or ()
+            direct = False
             for q in qs:
+                scale = rules.scales[q.scale]
+                direct = direct or (isinstance(scale, NumberScale) and scale.direct)
                 questions[q.id] = QuestionRef(
                     q,
-                    rules.scales[q.scale],
+                    scale,
                     node.id,
                     maxima[node.id] / len(qs),
                     is_provisional(q.provenance, prov),
+                    allowed == "allowed",
                 )
+            if qs and (rounding is not None or node.multiply_by is not None or direct):
+                lines[node.id] = LineSpec(rounding, node.multiply_by, direct)
 
         root_prov = is_provisional(rules.provenance, False)
         if root_prov:
             provisional.add("root")
         for top in rules.tree:
-            visit(top, root_prov)
-        return cls(rules, path, sha256, questions, nodes, maxima, frozenset(provisional), base)
+            visit(top, root_prov, rules.line_rounding, rules.not_counted)
+        return cls(
+            rules, path, sha256, questions, nodes, maxima, frozenset(provisional), base, lines
+        )
 
 
 def _cross_check(rs: RuleSet) -> list[Pending]:
@@ -368,6 +463,7 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
 
     for i, node in enumerate(rs.tree):
         visit(node, ("tree", i))
+    out.extend(_check_lines(rs, seen))
     out.extend(_check_bands(rs))
     out.extend(_check_predicates(rs, seen))
     return out
@@ -433,6 +529,47 @@ def _check_predicates(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
     return out
 
 
+def _check_lines(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
+    """`multiply_by` names an indicator and forms no cycle; `rescale` sits on a group."""
+    out: list[Pending] = []
+    nodes = {n.id: n for n in _walk_nodes(rs.tree)}
+    for node in nodes.values():
+        loc = seen.get(node.id)
+        if loc is None:
+            continue
+        if node.rescale is not None and node.children is None:
+            message = _("`rescale` needs a group (a node with children)")
+            out.append(Pending((*loc, "rescale"), "invalid", message))
+        target = node.multiply_by
+        if target is None:
+            continue
+        if node.children is not None:
+            message = _("`multiply_by` needs an indicator (a node with questions)")
+            out.append(Pending((*loc, "multiply_by"), "invalid", message))
+            continue
+        named = nodes.get(target)
+        if named is None or named.children is not None:
+            indicators = [n.id for n in nodes.values() if n.questions is not None]
+            message = _("`multiply_by` names no indicator: '{id}'{hint}").format(
+                id=target, hint=suggest(target, indicators)
+            )
+            out.append(Pending((*loc, "multiply_by"), "unknown_node", message))
+            continue
+        # follow the chain: a cycle would leave the points undefined
+        chain = [node.id]
+        current: Node | None = named
+        while current is not None and current.multiply_by is not None:
+            chain.append(current.id)
+            if current.id == node.id:
+                message = _("`multiply_by` forms a cycle: {chain}").format(chain=" -> ".join(chain))
+                out.append(Pending((*loc, "multiply_by"), "multiply_cycle", message))
+                break
+            if len(chain) > len(nodes):
+                break  # a cycle further down the chain: reported on its own nodes
+            current = nodes.get(current.multiply_by)
+    return out
+
+
 def _walk_nodes(nodes: tuple[Node, ...]) -> list[Node]:
     """Every node of a tree, depth first."""
     out: list[Node] = []
@@ -447,13 +584,17 @@ def _maxima(rs: RuleSet) -> dict[str, Fraction]:
     its weight over the sum of its siblings' weights (exact rationals)."""
     maxima: dict[str, Fraction] = {"root": Fraction(rs.total)}
 
-    def visit(nodes: tuple[Node, ...], maximum: Fraction) -> None:
-        total = sum((Fraction(n.weight) for n in nodes), Fraction(0))
+    def visit(nodes: tuple[Node, ...], maximum: Fraction, parent: Node | None) -> None:
+        if parent is not None and parent.aggregate == "sum":
+            total = Fraction(parent.weight)
+        else:  # a hierarchical weighted mean; adjustments take no share
+            total = sum((Fraction(n.weight) for n in nodes if not n.adjustment), Fraction(0))
+        total = total or Fraction(1)  # only adjustments: each counts at its own weight
         for node in nodes:
             maxima[node.id] = maximum * Fraction(node.weight) / total
-            visit(node.children or (), maxima[node.id])
+            visit(node.children or (), maxima[node.id], node)
 
-    visit(rs.tree, maxima["root"])
+    visit(rs.tree, maxima["root"], None)
     return maxima
 
 
@@ -591,6 +732,23 @@ def locate_ref(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
             )
         ]
     )
+
+
+# The scheme in force by assessment year (first start year at or below it). From 2023 the
+# Evaluasi RB (PermenPANRB 9/2023) has one worksheet per level of government.
+LEVELS = ("kl", "provinsi", "kabkota")
+DEFAULT_LEVEL = "kabkota"
+SCHEMES: tuple[tuple[int, str], ...] = (
+    (2023, "permenpanrb-9-2023-{level}"),
+    (2020, "permenpanrb-26-2020"),
+    (0, "permenpanrb-14-2014"),
+)
+
+
+def default_rules_for(year: int, level: str | None = None) -> str:
+    """The bundled rule set in force for an assessment year (and level, from 2023)."""
+    pattern = next(ref for start, ref in SCHEMES if year >= start)
+    return pattern.format(level=level or DEFAULT_LEVEL)
 
 
 @cache

@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .assessment import AnswerFile, LongAnswer, UnitInfo
+from .assessment import AnswerFile, LongAnswer, PublishedScore, UnitInfo
 from .display import md
 from .escape import json_dumps
 from .i18n import _
@@ -140,6 +140,13 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
         },
     }
     counts = ref.question.counts
+    if ref.not_counted:
+        # a line not counted: its justification instead of an answer
+        long["properties"]["not_counted"] = {
+            "description": _field(LongAnswer, "not_counted"),
+            "type": "string",
+            "pattern": "\\S",
+        }
     if counts is not None:
         long["properties"]["counts"] = {
             "description": _field(LongAnswer, "counts"),
@@ -156,8 +163,13 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
                 NULL,
             ],
         }
-        # not both, as pmprb requires (neither is a blank answer)
-        long["not"] = {"allOf": [_present("answer"), _present("counts")]}
+    # at most one of answer, counts and not_counted, as pmprb requires (none of them is a
+    # blank answer: unanswered)
+    given = ["answer", *(["counts"] if counts is not None else []), "not_counted"]
+    given = [key for key in given if key in long["properties"]]
+    pairs = [(a, b) for i, a in enumerate(given) for b in given[i + 1 :]]
+    if pairs:
+        long["not"] = {"anyOf": [{"allOf": [_present(a), _present(b)]} for a, b in pairs]}
     return {
         "description": _description(ref),
         "markdownDescription": _markdown(ref),
@@ -194,17 +206,41 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    nid: {
-                        "description": _node_name(loaded, nid),
-                        "type": "number",
-                        "minimum": 0,
-                        "maximum": _ceiling(maximum),
-                    }
+                    nid: _score_schema(loaded, nid, maximum)
                     for nid, maximum in loaded.maxima.items()
                 },
             },
         },
     }
+
+
+def _score_schema(loaded: LoadedRules, nid: str, maximum: Fraction) -> dict[str, Any]:
+    """A published score: points, or on a rescaled node also {points, adjusted_weight}."""
+    plain: dict[str, Any] = {
+        "description": _node_name(loaded, nid),
+        "type": "number",
+        "minimum": 0,
+        "maximum": _ceiling(maximum),
+    }
+    node = loaded.nodes.get(nid)
+    if node is None or node.rescale is None:
+        return plain
+    points = {k: v for k, v in plain.items() if k != "description"}
+    published = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["points"],
+        "properties": {
+            "points": {"description": _field(PublishedScore, "points"), **points},
+            "adjusted_weight": {
+                "description": _field(PublishedScore, "adjusted_weight"),
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": _number(node.weight),
+            },
+        },
+    }
+    return {"description": plain["description"], "anyOf": [points, published]}
 
 
 def _one_of(values: list[str]) -> dict[str, Any]:

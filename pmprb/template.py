@@ -30,6 +30,16 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
         *(
             [
                 "# "
+                + _("A line the evaluators do not count: {example}").format(
+                    example='{not_counted: "<alasan>", evidence: [...]}'
+                )
+            ]
+            if any(ref.not_counted for ref in loaded.questions.values())
+            else []
+        ),
+        *(
+            [
+                "# "
                 + _("Overlay of {base}: score with --rules {path}").format(
                     base=loaded.base.rules.id, path=loaded.path
                 )

@@ -199,9 +199,12 @@ def _plan(loaded: LoadedRules) -> _Plan:
     required: dict[str, bool] = {}
     for qid, ref in loaded.questions.items():
         scale = ref.scale
-        # a number scores (v - min) / (max - min): its lowest answer is worth 0
+        # a number's lowest answer is its minimum: worth 0 on a `range` scale, min / max on
+        # a `ratio` one, min itself on a `points` one
         lowest[qid] = (
-            Fraction(min(scale.options.values())) if isinstance(scale, ChoiceScale) else Fraction(0)
+            Fraction(min(scale.options.values()))
+            if isinstance(scale, ChoiceScale)
+            else scale.value(scale.min)
         )
         own = ref.question.evidence_required
         required[qid] = rs.evidence_required if own is None else own

@@ -344,7 +344,9 @@ def test_init_warns_when_the_year_is_outside_the_rule_set(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     target = tmp_path / "x.yaml"
-    args = ["init", "--unit", "A", "--code", "1", "--year", "2019", "-o", str(target)]
+    # (--rules: without it, init picks the scheme in force in 2019, which covers 2019)
+    args = ["init", "--unit", "A", "--code", "1", "--year", "2019", "--rules"]
+    args += ["permenpanrb-26-2020", "-o", str(target)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0
     assert target.exists()

@@ -91,6 +91,19 @@ def document(loaded: LoadedRules) -> list[Block]:
             ).format(total=rs.total)
         )
     )
+    if loaded.lines:
+        blocks.append(
+            Para(
+                _(
+                    "Lines: a number scored `value / max` is worth that share of the line's"
+                    " maximum (the range's lower bound is not subtracted); a `points` scale"
+                    " gives the points themselves; some lines are multiplied by another line's"
+                    " unrounded share (their description says which). Each line's points are"
+                    " rounded before"
+                    " they are added up; lines not counted leave the adjusted weight."
+                )
+            )
+        )
     blocks.append(Heading(2, _("Answer scales")))
     rows = []
     for sid, scale in rs.scales.items():
@@ -98,6 +111,10 @@ def document(loaded: LoadedRules) -> list[Block]:
             values = ", ".join(f"{k} = {v}" for k, v in scale.options.items())
         else:
             values = f"{scale.min} - {scale.max}{scale.unit}"
+            if scale.normalise != "range":
+                values += " " + (
+                    _("(value / max)") if scale.normalise == "ratio" else _("(points)")
+                )
         rows.append((sid, scale.name, values))
     blocks.append(Grid((_("Id"), _("Name"), _("Values")), tuple(rows)))
     if rs.bands:

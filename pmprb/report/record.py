@@ -48,7 +48,7 @@ def num(value: Fraction | Decimal, places: int = PLACES) -> float:
 
 def _item(item: ItemResult) -> dict[str, Any]:
     given = item.answer
-    return {
+    out = {
         "id": item.id,
         "answer": given.display if given else None,
         "value": num(given.value) if given else None,
@@ -57,6 +57,42 @@ def _item(item: ItemResult) -> dict[str, Any]:
         "evidence": list(given.evidence) if given else [],
         "note": given.note if given else "",
     }
+    if item.not_counted:
+        out["not_counted"] = item.not_counted
+    return out
+
+
+def adjustments(result: Result) -> list[dict[str, Any]]:
+    """Each `rescale: adjusted` node: its points before rescaling, its adjusted weight (in
+    weight units), the rescaled points, and the lines not counted with their reasons."""
+    out: list[dict[str, Any]] = []
+    for node in result.root.walk():
+        if node.rescaled is None or not node.known:
+            continue
+        raw, adjusted = node.rescaled
+        weight = adjusted * Fraction(node.weight) / node.maximum if node.maximum else adjusted
+        names = {n.id: n.name for n in node.walk()}
+        out.append(
+            {
+                "id": node.id,
+                "name": node.name,
+                "points": num(raw),
+                "weight": float(node.weight),
+                "adjusted_weight": num(weight),
+                "rescaled": num(node.points),
+                "not_counted": [
+                    {
+                        "indicator": line,
+                        "name": names.get(line, line),
+                        "question": item.id,
+                        "max": num(item.maximum),
+                        "justification": item.not_counted,
+                    }
+                    for line, item in node.not_counted()
+                ],
+            }
+        )
+    return out
 
 
 def node_record(node: NodeResult) -> dict[str, Any]:
@@ -70,6 +106,13 @@ def node_record(node: NodeResult) -> dict[str, Any]:
         "published": node.published,
         "provisional": node.provisional,
     }
+    meta = node.meta
+    if meta is not None:  # the worksheet's line id and evaluator, when the rule set has them
+        out.update({k: v for k, v in zip(("param_id", "evaluator"), meta, strict=True) if v})
+    if node.rescaled is not None and node.known:
+        raw, adjusted = node.rescaled
+        out["points_before_rescale"] = num(raw)
+        out["adjusted_max"] = num(adjusted)
     if node.children:
         out["children"] = [node_record(c) for c in node.children]
     if node.items:
@@ -169,5 +212,6 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             if upcoming is not None
             else None
         ),
+        **({"adjusted": found} if (found := adjustments(result)) else {}),
         "tree": node_record(result.root),
     }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+from typing import Any
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -11,9 +15,56 @@ from .. import display
 from ..errors import Problem
 from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
-from ..rules import LoadedRules, Node
+from ..rules import LoadedRules, Node, NumberScale
+from .record import num
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
+
+
+def rules_json(loaded: LoadedRules) -> str:
+    """The whole rule set as JSON for other tools: every node with its id, name, weight,
+    effective maximum, options and questions (each with its scale's range), the scales,
+    bands and predicates, and where it was read from."""
+    rs = loaded.rules
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    def node_out(node: Node) -> dict[str, Any]:
+        out: dict[str, Any] = plain(
+            node.model_dump(exclude_none=True, exclude={"children", "questions"})
+        )
+        out["max"] = num(loaded.maxima[node.id], 6)
+        if node.children is not None:
+            out["children"] = [node_out(c) for c in node.children]
+        if node.questions is not None:
+            out["questions"] = []
+            for q in node.questions:
+                item = plain(q.model_dump(exclude_none=True))
+                scale = rs.scales[q.scale]
+                if isinstance(scale, NumberScale):
+                    item["range"] = plain(
+                        {"min": scale.min, "max": scale.max, "normalise": scale.normalise}
+                    )
+                else:
+                    item["options_values"] = plain(dict(scale.options))
+                out["questions"].append(item)
+        return out
+
+    head = plain(rs.model_dump(exclude_none=True, exclude={"tree"}))
+    record = {
+        **head,
+        "path": loaded.path,
+        "sha256": loaded.sha256,
+        "tree": [node_out(top) for top in rs.tree],
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType:
@@ -39,6 +90,8 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         maximum = display.number(loaded.maxima[node.id])
         label.append(_("weight {w} (max {m})").format(w=node.weight, m=maximum))
         label.append(f" {status}", style=_STATUS_STYLE[status])
+        for extra in display.node_options(node):
+            label.append(" · " + extra, style="dim")
         if node.questions is not None and not questions:
             n = len(node.questions)
             count = ngettext("{n} question", "{n} questions", n).format(n=n)

@@ -20,6 +20,7 @@ from ..engine import (
 from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
 from .record import hidden_areas, percent, text
+from .text import adjustment_lines
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -123,6 +124,8 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
                     *cells(label, f2(sub.points), f2(sub.maximum), pct(sub.share), bar(sub.share))
                 )
     parts.append(comp)
+    for entry in adjustment_lines(result):
+        parts.append(terminal(entry, style="yellow" if entry.startswith("  ") else "bold"))
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from fractions import Fraction
 from typing import Any
 
+from .. import display
+from ..assessment import Given
 from ..display import cell, md
 from ..engine import NodeResult, Result, improvements
 from ..escape import json_dumps
 from ..i18n import _
-from .record import hidden_areas, num, percent, record, text
+from .record import adjustments, hidden_areas, num, percent, record, text
 
 
 def to_json(result: Result) -> str:
@@ -27,6 +30,12 @@ def to_csv(result: Result) -> str:
     def visit(node: NodeResult, parent: str) -> None:
         points = num(node.points) if node.known else ""
         w.writerow(["node", node.id, cell(node.name), parent, points, num(node.maximum), "", ""])
+        if node.rescaled is not None and node.known:
+            # a rescaled group: its points before rescaling, out of its adjusted maximum
+            raw, adjusted = node.rescaled
+            w.writerow(
+                ["adjusted", node.id, cell(node.name), parent, num(raw), num(adjusted), "", ""]
+            )
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
@@ -39,13 +48,47 @@ def to_csv(result: Result) -> str:
                     node.id,
                     num(item.points) if item.known else "",
                     num(item.maximum),
-                    cell(given.display) if given else "",
+                    cell(_answer_text(given)) if given else "",
                     num(given.value) if given else "",
                 ]
             )
 
     visit(result.root, "")
     return buf.getvalue()
+
+
+def _answer_text(given: Given) -> str:
+    """An answer as shown in a table: a line not counted says why."""
+    if given.not_counted:
+        return f"{given.display}: {given.not_counted}"
+    return given.display
+
+
+def adjustment_lines(result: Result) -> list[str]:
+    """Plain sentences for each rescaled group and the lines not counted under it."""
+    out: list[str] = []
+    for adj in adjustments(result):
+        out.append(
+            _(
+                "{name}: {points} at adjusted weight {adjusted} (of {weight}) gives {rescaled}"
+            ).format(
+                name=adj["name"],
+                points=f"{adj['points']:.2f}",
+                adjusted=display.number(Fraction(str(adj["adjusted_weight"]))),
+                weight=display.number(Fraction(str(adj["weight"]))),
+                rescaled=f"{adj['rescaled']:.2f}",
+            )
+        )
+        for nc in adj["not_counted"]:
+            out.append(
+                "  "
+                + _("not counted: {name} ({max}): {why}").format(
+                    name=nc["name"],
+                    max=display.number(Fraction(str(nc["max"]))),
+                    why=nc["justification"],
+                )
+            )
+    return out
 
 
 def to_markdown(result: Result) -> str:
@@ -97,6 +140,9 @@ def to_markdown(result: Result) -> str:
             )
     if hidden:
         lines += ["", hidden_areas(hidden)]
+    adjusted = adjustment_lines(result)
+    if adjusted:
+        lines += ["", *(f"- {md(x.strip())}" if x.startswith("  ") else md(x) for x in adjusted)]
     gains = improvements(result)
     if gains:
         lines += [
