@@ -436,7 +436,7 @@ def _check_scores(
 
 
 def _adjusted_weight(
-    nid: str, weight: Decimal, rules: LoadedRules, pending: list[Pending]
+    nid: str, weight: int | Decimal, rules: LoadedRules, pending: list[Pending]
 ) -> Fraction | None:
     """A published adjusted weight: on a rescaled node, above 0 and at most its weight."""
     node = rules.nodes.get(nid)
