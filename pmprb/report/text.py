@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
-from ..display import cell, md
+from ..display import md
 from ..engine import NodeResult, Result, improvements
 from ..i18n import _
+from .csvout import CsvLocale, write_csv
 from .record import num, percent, record, text
 
 
@@ -18,34 +17,33 @@ def to_json(result: Result) -> str:
     return json.dumps(record(result), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(result: Result) -> str:
-    """A long table: one row per node and per question."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
+def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
+    """A long table: one row per node and per question (see report.csvout for the dialect)."""
+    rows: list[list[Any]] = []
 
     def visit(node: NodeResult, parent: str) -> None:
-        points = num(node.points) if node.known else ""
-        w.writerow(["node", node.id, cell(node.name), parent, points, num(node.maximum), "", ""])
+        points = num(node.points) if node.known else None
+        rows.append(["node", node.id, node.name, parent, points, num(node.maximum), "", ""])
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
             given = item.answer
-            w.writerow(
+            rows.append(
                 [
                     "question",
                     item.id,
-                    cell(item.text),
+                    item.text,
                     node.id,
-                    num(item.points) if node.known else "",
+                    num(item.points) if node.known else None,
                     num(item.maximum),
-                    cell(given.display) if given else "",
-                    num(given.value) if given else "",
+                    given.display if given else "",
+                    num(given.value) if given else None,
                 ]
             )
 
     visit(result.root, "")
-    return buf.getvalue()
+    header = ["kind", "id", "name", "parent", "points", "max", "answer", "value"]
+    return write_csv(header, rows, locale)
 
 
 def to_markdown(result: Result) -> str:
