@@ -295,3 +295,26 @@ def test_libreoffice_prints_the_ranking_on_one_page_width(tmp_path: Path) -> Non
     assert re.search(r"Inspektorat\s+6\.01\.01\s+69\.96", first), first
     assert "PMPRB rekap: Charts" in second  # the ranking took exactly one page
     assert "Ranking: permenpanrb-26-2020" in second  # the chart was drawn
+
+
+def test_a_batch_with_no_unit_scored_still_makes_a_workbook() -> None:
+    empty = Batch(files=2, groups=(), failures=(), problems=())
+    book = load_workbook(io.BytesIO(xlsx.to_xlsx(empty)))
+    assert book.sheetnames == list(xlsx.SHEETS)
+    for name in TABLES:
+        assert book[name].max_row == 1  # the header row only
+        assert all(header(book[name]))
+    assert not book["charts"]._charts  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("R&D 2021", "R&&D 2021"),  # Excel reads a lone & as a code (&P: page number)
+        ("x" * 30, "x" * 9 + "…"),
+        ("abcdefgh&&&", "abcdefgh…"),  # never half of an escaped &&
+        ("&" * 30, "&" * 8 + "…"),
+    ],
+)
+def test_page_header_text(text: str, shown: str) -> None:
+    assert xlsx._page_text(text, 10) == shown

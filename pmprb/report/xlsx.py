@@ -80,11 +80,15 @@ def _unique(headers: Sequence[str], ids: Sequence[str | None]) -> list[str]:
 
 
 def _page_text(text: str, room: int) -> str:
-    """Text for a page header: `&` doubled (Excel's escape) and cut to `room` characters."""
-    text = excel_text(text)
-    if len(text) > room:
-        text = text[: room - 1] + "…"
-    return text.replace("&", "&&")
+    """Text for a page header: `&` doubled (Excel's escape), the result cut to `room`
+    characters (Excel allows 255 for a whole header)."""
+    out = excel_text(text).replace("&", "&&")
+    if len(out) > room:
+        out = out[: room - 1]
+        if (len(out) - len(out.rstrip("&"))) % 2:  # never end on half of an escaped `&&`
+            out = out[:-1]
+        out += "…"
+    return out
 
 
 class _Book:
@@ -294,7 +298,7 @@ def to_xlsx(batch: Batch) -> bytes:
         profile,
         [_("Group"), _("Kind"), _("Component / area"), _("Mean"), _("Min"), _("Max"), _("Units")],
         [None] * 7,
-        [28, 11, 40, 9, 9, 9, 8],
+        [34, 11, 40, 9, 9, 9, 8],
     )
     profile_fmts = [None, None, None, _SHARE, _SHARE, _SHARE, _INT]
     area_rows: list[tuple[int, int]] = []  # first and last profile row of each group's areas
@@ -368,9 +372,10 @@ def to_xlsx(batch: Batch) -> bytes:
 
 def _detail(book: _Book, ws: Any, batch: Batch) -> int:
     """The detail rows, written straight from the summaries (the hot loop: up to a million
-    rows). Rule-set texts are made safe once; user texts once per cell."""
+    rows). Rule-set texts are made safe once, user texts once per cell; text cells carry no
+    format (a style attribute per cell costs time and shows nothing on one-line rows)."""
     put_s, put_n = ws.write_string, ws.write_number
-    text, f_int = book.text, book.formats[_INT]
+    f_int = book.formats[_INT]
     f_value, f_points = book.formats[_VALUE], book.formats[_POINTS]
     safe: dict[str, str] = {}
 
@@ -388,25 +393,25 @@ def _detail(book: _Book, ws: Any, batch: Batch) -> int:
             path, code, name = excel_text(u.path), excel_text(u.code), excel_text(u.name)
             for question, indicator, answer, value, points, top, evidence, note in u.detail:
                 r += 1
-                put_s(r, 0, rules_id, text)
+                put_s(r, 0, rules_id)
                 put_n(r, 1, year, f_int)
-                put_s(r, 2, path, text)
+                put_s(r, 2, path)
                 if code:
-                    put_s(r, 3, code, text)
-                put_s(r, 4, name, text)
-                put_s(r, 5, once(question), text)
-                put_s(r, 6, once(indicator), text)
+                    put_s(r, 3, code)
+                put_s(r, 4, name)
+                put_s(r, 5, once(question))
+                put_s(r, 6, once(indicator))
                 if answer:
-                    put_s(r, 7, once(answer), text)
+                    put_s(r, 7, once(answer))
                 if value is not None:
                     put_n(r, 8, value, f_value)
                 if points is not None:
                     put_n(r, 9, points, f_points)
                 put_n(r, 10, top, f_points)
                 if evidence:
-                    put_s(r, 11, excel_text(evidence), text)
+                    put_s(r, 11, excel_text(evidence))
                 if note:
-                    put_s(r, 12, excel_text(note), text)
+                    put_s(r, 12, excel_text(note))
     return r
 
 
