@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,10 @@ def test_values_match_the_json_rekap(runner: CliRunner, tmp_path: Path) -> None:
     first = next(detail.iter_rows(min_row=2, max_row=2, values_only=True))
     assert first[d_head.index("Unit")] == ranking[0]["unit"]["name"]
     assert isinstance(first[d_head.index("Points")], float)
+    formats = {h: detail.cell(2, d_head.index(h) + 1).number_format for h in d_head}
+    assert formats["Year"] == "0"
+    assert formats["Answer value"] == "0.00"
+    assert formats["Points"] == formats["Max points"] == "0.0000"
     assert detail.max_row == 1 + 6 * 188  # six units, 188 questions in 26/2020
 
 
@@ -318,3 +323,56 @@ def test_a_batch_with_no_unit_scored_still_makes_a_workbook() -> None:
 )
 def test_page_header_text(text: str, shown: str) -> None:
     assert xlsx._page_text(text, 10) == shown
+
+
+HOSTILE = [
+    "a & b < c > d",
+    " leading and trailing ",
+    "cr\rlf\ntab\t",
+    "_x0041_ is not A",
+    "_x005F_x0041_",
+    "\x1b\x01 escaped",
+    "=1+1\n@x",
+    "é ü 中文 😀",
+    "<t>not markup</t>",
+    "\t",
+]
+
+
+def test_streamed_detail_cells_read_as_xlsxwriter_writes_them() -> None:
+    """Every hostile text of the detail reads back exactly as the same text written cell by
+    cell through xlsxwriter's own write_string (the reference)."""
+    import xlsxwriter
+
+    batch = city_batch()
+    group = batch.groups[0]
+    top = group.ranking[0]
+    rows = tuple(
+        DetailRow(f"q{i}", "ind", text, 1.0, 0.5, 2.0, text, text) for i, text in enumerate(HOSTILE)
+    )
+    unit = replace(top.unit, name=HOSTILE[1], code=HOSTILE[3], path=HOSTILE[0], detail=rows)
+    batch = replace(batch, groups=(replace(group, ranking=(replace(top, unit=unit),)),))
+    data = xlsx.to_xlsx(batch)
+    ours = load_workbook(io.BytesIO(data))["detail"]
+
+    buf = io.BytesIO()
+    ref = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    sheet = ref.add_worksheet("detail")
+    for r, text in enumerate(HOSTILE):
+        for c, value in enumerate((unit.path, unit.code, unit.name, text, text, text)):
+            sheet.write_string(r, c, excel_text(value))
+    ref.close()
+    theirs = load_workbook(io.BytesIO(buf.getvalue()))["detail"]
+    head = header(ours)
+    picked = [head.index(h) for h in ("File", "Code", "Unit", "Answer", "Evidence", "Note")]
+    got = [[row[i] for i in picked] for row in ours.iter_rows(min_row=2, values_only=True)]
+    want = [list(row) for row in theirs.iter_rows(values_only=True)]
+    assert got == want
+    # Excel's own escapes, which Excel decodes (openpyxl does not): CR as _x000D_ (a bare CR
+    # in XML would be read as LF), a literal _x0041_ with its underscore escaped
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/worksheets/sheet5.xml").decode("utf-8")
+    assert "cr_x000D_lf\ntab\t</t>" in xml
+    assert "<t>_x005F_x0041_ is not A</t>" in xml
+    assert "<t>a &amp; b &lt; c &gt; d</t>" in xml
+    assert '<t xml:space="preserve"> leading and trailing </t>' in xml

@@ -2,12 +2,14 @@
 per-area matrix, profile and per-question detail.
 
 Written with xlsxwriter in its constant-memory mode (each row goes to disk as it is
-written, so memory stays flat however many units), imported inside to_xlsx only. Every
-sheet is set up for print: A4 landscape, one page wide, the header row repeated on every
-page, the sheet's title in the page header and page numbers in the footer. Charts are
-native Excel charts; the unit x area matrix and the shares carry colour scales.
+written), imported inside to_xlsx only; the detail sheet's rows, the bulk of the workbook,
+are streamed as SpreadsheetML in xlsxwriter's own form and put into the sheet it made (see
+_detail). Every sheet is set up for print: A4 landscape, one page wide, the header row
+repeated on every page, the sheet's title in the page header and page numbers in the
+footer. Charts are native Excel charts; the unit x area matrix and the shares carry
+colour scales.
 
-Every text cell is written with write_string (never a formula, whatever it starts with),
+Every text cell is an inline string (never a formula, whatever it starts with),
 neutralised as in CSV and made safe for a workbook (display.excel_text: control
 characters shown as visible escapes such as `\\x1b`, cut at Excel's cell limit). An
 unknown number (None) is an empty cell.
@@ -16,7 +18,9 @@ unknown number (None) is an empty cell.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..batch import Batch, Group
@@ -363,56 +367,125 @@ def to_xlsx(batch: Batch) -> bytes:
         [20, 7, 30, 11, 30, 24, 18, 10, 9, 9, 9, 50, 40],
         freeze_cols=0,
     )
-    rows_written = _detail(book, detail, batch)
-    book.finish(detail, rows_written, 13)
-
+    # The detail's number formats as column formats: xlsxwriter then gives each its style
+    # index, which the streamed rows below refer to.
+    number_formats = {1: (_INT, 7), 8: (_VALUE, 9), 9: (_POINTS, 9), 10: (_POINTS, 9)}
+    for at, (fmt, width) in number_formats.items():
+        detail.set_column(at, at, width, book.formats[fmt])
+    n_detail = detail_size(batch) - 1
+    book.finish(detail, n_detail, 13)
     book.wb.close()
-    return buf.getvalue()
+    styles = {at: book.formats[fmt].xf_index for at, (fmt, _w) in number_formats.items()}
+    return _with_rows(buf.getvalue(), SHEETS.index("detail") + 1, n_detail, _detail(batch, styles))
 
 
-def _detail(book: _Book, ws: Any, batch: Batch) -> int:
-    """The detail rows, written straight from the summaries (the hot loop: up to a million
-    rows). Rule-set texts are made safe once, user texts once per cell; text cells carry no
-    format (a style attribute per cell costs time and shows nothing on one-line rows)."""
-    put_s, put_n = ws.write_string, ws.write_number
-    f_int = book.formats[_INT]
-    f_value, f_points = book.formats[_VALUE], book.formats[_POINTS]
+# --- the detail rows ---------------------------------------------------------------------
+# The detail is the bulk of the workbook (188 rows a unit for 26/2020: 564,000 rows for
+# 3,000 units). xlsxwriter costs ~9 us a cell here, so its rows are written as SpreadsheetML
+# directly, in the very form xlsxwriter's constant-memory mode writes them (inline strings,
+# the same escapes), and spliced into the sheet xlsxwriter made with the header row, the
+# column widths and formats, the panes, the filter and the print set-up. tests/
+# test_rekap_xlsx.py checks the cells against xlsxwriter's own for hostile text.
+
+_XML_SPECIAL = re.compile(r"[&<>]|_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b-\x1f]")
+_EXCEL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def _inline(text: str) -> str:
+    """A string cell's content: XML-escaped; a literal `_x0041_` kept literal and a control
+    character (only CR is left after excel_text) as Excel's `_x000D_`, as xlsxwriter does."""
+    if _XML_SPECIAL.search(text) is not None:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
+
+
+def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
+    """The detail rows as SpreadsheetML, from row 2, in chunks. Rule-set texts are made
+    safe once, user texts once per cell; an unknown number is an empty cell."""
+
+    def style(col: int) -> str:
+        index = styles.get(col)
+        return f' s="{index}"' if index is not None else ""
+
+    s_year, s_value, s_points = style(1), style(8), style(9)
     safe: dict[str, str] = {}
 
     def once(value: str) -> str:
         found = safe.get(value)
         if found is None:
-            found = safe[value] = excel_text(value)
+            found = safe[value] = _inline(excel_text(value))
         return found
 
-    r = 0
+    chunk: list[str] = []
+    r = 1
     for g in batch.groups:
-        rules_id, year = excel_text(g.rules.rules.id), g.year
+        rules_id, year = _inline(excel_text(g.rules.rules.id)), g.year
         for ranked in g.ranking:
             u = ranked.unit
-            path, code, name = excel_text(u.path), excel_text(u.code), excel_text(u.name)
+            path, name = _inline(excel_text(u.path)), _inline(excel_text(u.name))
+            code = _inline(excel_text(u.code)) if u.code else ""
             for question, indicator, answer, value, points, top, evidence, note in u.detail:
                 r += 1
-                put_s(r, 0, rules_id)
-                put_n(r, 1, year, f_int)
-                put_s(r, 2, path)
+                cells = [
+                    f'<row r="{r}" spans="1:13"><c r="A{r}" t="inlineStr">{rules_id}</c>'
+                    f'<c r="B{r}"{s_year}><v>{year}</v></c>'
+                    f'<c r="C{r}" t="inlineStr">{path}</c>'
+                ]
                 if code:
-                    put_s(r, 3, code)
-                put_s(r, 4, name)
-                put_s(r, 5, once(question))
-                put_s(r, 6, once(indicator))
+                    cells.append(f'<c r="D{r}" t="inlineStr">{code}</c>')
+                cells.append(
+                    f'<c r="E{r}" t="inlineStr">{name}</c>'
+                    f'<c r="F{r}" t="inlineStr">{once(question)}</c>'
+                    f'<c r="G{r}" t="inlineStr">{once(indicator)}</c>'
+                )
                 if answer:
-                    put_s(r, 7, once(answer))
+                    cells.append(f'<c r="H{r}" t="inlineStr">{once(answer)}</c>')
                 if value is not None:
-                    put_n(r, 8, value, f_value)
+                    cells.append(f'<c r="I{r}"{s_value}><v>{value!r}</v></c>')
                 if points is not None:
-                    put_n(r, 9, points, f_points)
-                put_n(r, 10, top, f_points)
+                    cells.append(f'<c r="J{r}"{s_points}><v>{points!r}</v></c>')
+                cells.append(f'<c r="K{r}"{s_points}><v>{top!r}</v></c>')
                 if evidence:
-                    put_s(r, 11, excel_text(evidence))
+                    cells.append(f'<c r="L{r}" t="inlineStr">{_inline(excel_text(evidence))}</c>')
                 if note:
-                    put_s(r, 12, excel_text(note))
-    return r
+                    cells.append(f'<c r="M{r}" t="inlineStr">{_inline(excel_text(note))}</c>')
+                cells.append("</row>")
+                chunk.append("".join(cells))
+                if len(chunk) == 2000:
+                    yield "".join(chunk)
+                    chunk.clear()
+    if chunk:
+        yield "".join(chunk)
+
+
+def _with_rows(book: bytes, sheet: int, rows: int, xml: Iterator[str]) -> bytes:
+    """The workbook with the streamed rows put after the header row of sheet number
+    `sheet` (its dimension set to match); every other part copied as it is."""
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(book)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename != name:
+                dst.writestr(info, data)
+                continue
+            text = data.decode("utf-8")
+            text = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:M{rows + 1}"/>', text)
+            head, tail = text.split("</sheetData>")
+            with dst.open(info, "w", force_zip64=True) as part:
+                part.write(head.encode("utf-8"))
+                for piece in xml:
+                    part.write(piece.encode("utf-8"))
+                part.write(("</sheetData>" + tail).encode("utf-8"))
+    return out.getvalue()
 
 
 def _charts(
