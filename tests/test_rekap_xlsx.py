@@ -157,6 +157,12 @@ def test_charts_and_colour_scales(runner: CliRunner, tmp_path: Path) -> None:
     assert first < last
     assert ["colorScale"] in rules(book["rekap"]).values()
     assert ["dataBar"] in rules(book["profile"]).values()
+    # several rule sets and years: the printed ranking also says which group a unit is in
+    rekap = book["rekap"]
+    year = get_column_letter(header(rekap).index("Year") + 1)
+    assert header(rekap)[header(rekap).index("Year") - 2] == "Rule set"
+    assert rekap.print_area == f"'rekap'!$A$1:${year}${rekap.max_row}"
+    assert book["areas"].print_area.endswith(f"${get_column_letter(len(head))}${rows}")
 
 
 def test_a_ranking_too_long_for_a_chart_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
