@@ -429,7 +429,9 @@ def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
             u = ranked.unit
             path, name = _inline(excel_text(u.path)), _inline(excel_text(u.name))
             code = _inline(excel_text(u.code)) if u.code else ""
-            for question, indicator, answer, value, points, top, evidence, note in u.detail:
+            for d in u.detail:  # by name: DetailRow may gain fields
+                answer, value, points = d.answer, d.value, d.points
+                evidence, note = d.evidence, d.note
                 r += 1
                 cells = [
                     f'<row r="{r}" spans="1:13"><c r="A{r}" t="inlineStr">{rules_id}</c>'
@@ -440,8 +442,8 @@ def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
                     cells.append(f'<c r="D{r}" t="inlineStr">{code}</c>')
                 cells.append(
                     f'<c r="E{r}" t="inlineStr">{name}</c>'
-                    f'<c r="F{r}" t="inlineStr">{once(question)}</c>'
-                    f'<c r="G{r}" t="inlineStr">{once(indicator)}</c>'
+                    f'<c r="F{r}" t="inlineStr">{once(d.question)}</c>'
+                    f'<c r="G{r}" t="inlineStr">{once(d.indicator)}</c>'
                 )
                 if answer:
                     cells.append(f'<c r="H{r}" t="inlineStr">{once(answer)}</c>')
@@ -449,7 +451,7 @@ def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
                     cells.append(f'<c r="I{r}"{s_value}><v>{value!r}</v></c>')
                 if points is not None:
                     cells.append(f'<c r="J{r}"{s_points}><v>{points!r}</v></c>')
-                cells.append(f'<c r="K{r}"{s_points}><v>{top!r}</v></c>')
+                cells.append(f'<c r="K{r}"{s_points}><v>{d.max!r}</v></c>')
                 if evidence:
                     cells.append(f'<c r="L{r}" t="inlineStr">{_inline(excel_text(evidence))}</c>')
                 if note:
