@@ -128,6 +128,16 @@ RulesOption = Annotated[
     ),
 ]
 
+CsvLocaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--csv-locale",
+        help="csv: c (default; comma, decimal point, for programs) or id (semicolon, "
+        "decimal comma, UTF-8 with BOM: for a spreadsheet set to Indonesian).",
+        show_default=False,
+    ),
+]
+
 
 @app.callback()
 def main_options(lang: LangOption = None) -> None:
@@ -162,6 +172,7 @@ def score(
         str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
     ] = "table",
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
+    csv_locale: CsvLocaleOption = None,
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
@@ -172,6 +183,7 @@ def score(
     from .report import Format
 
     fmt = _format(Format, format)
+    locale = _csv_locale(csv_locale, fmt is Format.csv)
     assessment = load_assessment(file, rules)
     result = score_assessment(assessment)
     if assessment.warnings:
@@ -185,7 +197,7 @@ def score(
 
     renderer = {
         Format.json: text.to_json,
-        Format.csv: text.to_csv,
+        Format.csv: lambda r: text.to_csv(r, locale),
         Format.markdown: text.to_markdown,
     }
     _stdout(renderer[fmt](result), human=fmt is Format.markdown)
@@ -229,6 +241,7 @@ def batch(
             show_default=False,
         ),
     ] = None,
+    csv_locale: CsvLocaleOption = None,
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -241,6 +254,7 @@ def batch(
     from .report import BatchFormat
 
     fmt = _format(BatchFormat, format)
+    locale = _csv_locale(csv_locale, fmt is BatchFormat.csv)
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -275,7 +289,7 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
-    _emit_batch(result, fmt, detail, output, inputs, rules)
+    _emit_batch(result, fmt, detail, output, inputs, rules, locale)
     from .errors import has_errors
 
     if result.internal:
@@ -291,6 +305,7 @@ def _emit_batch(
     output: Path | None,
     inputs: list[Path],
     rules: str | None,
+    locale: Any = None,
 ) -> None:
     """Render the rekap and write it to the output file or stdout."""
     from .report import BatchFormat
@@ -324,7 +339,7 @@ def _emit_batch(
     elif fmt is BatchFormat.json:
         payload = view.to_json(result, detail)
     elif fmt is BatchFormat.csv:
-        payload = view.to_csv(result, detail)
+        payload = view.to_csv(result, detail, locale)
     else:
         payload = view.to_markdown(result)
     if output is None:
@@ -383,6 +398,25 @@ def _format(kind: type[E], value: str) -> E:
         _bad_usage(
             _("unknown format '{fmt}'; use one of: {all}").format(
                 fmt=value, all=", ".join(member.value for member in kind)
+            )
+        )
+
+
+def _csv_locale(value: str | None, is_csv: bool) -> Any:
+    """The --csv-locale value as a CsvLocale (c when not given); bad usage (exit 2) when it
+    is unknown or given for a format that is not csv."""
+    from .report.csvout import CsvLocale
+
+    if value is None:
+        return CsvLocale.c
+    if not is_csv:
+        _bad_usage(_("--csv-locale is for --format csv"))
+    try:
+        return CsvLocale(value)
+    except ValueError:
+        _bad_usage(
+            _("unknown CSV locale '{locale}'; use one of: {all}").format(
+                locale=value, all=", ".join(member.value for member in CsvLocale)
             )
         )
 

@@ -4,6 +4,7 @@ neutralising of spreadsheet formulas. Every other sanitiser of user text is in e
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from .i18n import _
 md = markdown  # the Markdown sanitiser, under its old name
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs these as a formula
+# where a reader may start a new row or line: CR LF, CR, LF and the other str.splitlines breaks
+_LINE_BREAK = re.compile("(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])")
 
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
@@ -100,7 +103,41 @@ def overlay_lines(loaded: LoadedRules) -> list[str]:
 
 
 def cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection): a quote
+    before text that starts like a formula, and before every line of it that does, since a
+    reader that ends rows at a bare CR or LF starts a new cell there."""
+    if not isinstance(value, str):
+        return value
+    if _LINE_BREAK.search(value) is None:
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    parts = _LINE_BREAK.split(value)  # text, break, text, break, ... (breaks kept)
+    for i in range(0, len(parts), 2):
+        if parts[i].startswith(_FORMULA_START):
+            parts[i] = "'" + parts[i]
+    return "".join(parts)
+
+
+# Characters a workbook cannot hold or that would hide in it: C0 controls but tab, LF and CR
+# (XML 1.0 refuses them; openpyxl raises IllegalCharacterError), DEL and the C1 controls
+# (legal but invisible), lone surrogates (a file name not in UTF-8) and the non-characters
+# U+FFFE and U+FFFF.
+_NOT_IN_WORKBOOK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+EXCEL_TEXT_MAX = 32_767  # characters in one Excel cell (UTF-16 code units)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def excel_text(value: str) -> str:
+    """User text as a workbook cell shows it: neutralised like cell(), every character a
+    workbook cannot hold shown as a visible escape (ESC as `\\x1b`, a lone surrogate as
+    `\\udcff`), and cut to what one cell holds, saying so."""
+    out = _NOT_IN_WORKBOOK.sub(_visible, cell(value))
+    if len(out) > EXCEL_TEXT_MAX // 2 and len(out.encode("utf-16-le")) // 2 > EXCEL_TEXT_MAX:
+        mark = " " + _("[cut: longer than an Excel cell holds]")
+        room = EXCEL_TEXT_MAX - len(mark.encode("utf-16-le")) // 2
+        kept = out.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+        out = kept + mark
+    return out

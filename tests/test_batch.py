@@ -291,10 +291,10 @@ def test_xlsx_reads_back(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = as_json(runner, str(folder))
     wb = load_workbook(target)
-    assert wb.sheetnames == ["rekap", "areas", "profile", "detail"]
+    assert wb.sheetnames == ["rekap", "charts", "areas", "profile", "detail"]
     rekap = wb["rekap"]
     header = [c.value for c in rekap[1]]
-    assert header[:4] == ["Rule set", "Version", "Year", "Rank"]
+    assert header[:4] == ["Rank", "Unit", "Code", "Index"]  # the unit beside its index
     assert "Pemenuhan" in header
     rows = list(rekap.iter_rows(min_row=2, values_only=True))
     ranking = data["groups"][0]["ranking"]
@@ -611,8 +611,8 @@ def test_xlsx_names_shared_columns_by_every_rule_set(runner: CliRunner, tmp_path
     assert f"{names[0]} / {names[1]}" in header
     # each unit's weakest area is named by its own rule set
     rekap = list(book["rekap"].iter_rows(values_only=True))
-    weakest = rekap[0].index("Weakest area")
-    by_rules = {row[0]: row[weakest] for row in rekap[1:]}
+    weakest, rule_set = rekap[0].index("Weakest area"), rekap[0].index("Rule set")
+    by_rules = {row[rule_set]: row[weakest] for row in rekap[1:]}
     own = {a.id: a.name for a in old.rules.areas}
     assert by_rules["permenpanrb-14-2014"] in own.values()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from fractions import Fraction
 from typing import Any
 
@@ -13,9 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import Batch, Group, Ranked, Ratio, Stat
-from ..display import cell, md
+from ..display import md
 from ..escape import cells, json_dumps, line, terminal
 from ..i18n import _, ngettext
+from .csvout import CsvLocale, write_csv
 from .record import num, rules_record
 from .table import bar, pct, share_style
 
@@ -208,33 +207,18 @@ def detail_rows(batch: Batch) -> list[list[Any]]:
     return rows
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return cell(value)
-
-
-def to_csv(batch: Batch, detail: bool = False) -> str:
-    """One row per unit (stable column names), or with detail one row per unit and question.
-
-    Text a spreadsheet could run as a formula is neutralised (display.cell).
-    """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+def to_csv(batch: Batch, detail: bool = False, locale: CsvLocale = CsvLocale.c) -> str:
+    """One row per unit (stable column names), or with detail one row per unit and question
+    (see report.csvout for quoting, formula neutralisation and the dialect)."""
     if detail:
-        w.writerow(DETAIL_COLUMNS)
-        rows = detail_rows(batch)
-    else:
-        comp_ids, area_ids = share_columns(batch)
-        w.writerow(
-            [*UNIT_COLUMNS, *(f"component.{c}" for c in comp_ids), *(f"area.{a}" for a in area_ids)]
-        )
-        rows = unit_rows(batch)
-    for row in rows:
-        w.writerow([_csv_value(v) for v in row])
-    return buf.getvalue()
+        return write_csv(DETAIL_COLUMNS, detail_rows(batch), locale)
+    comp_ids, area_ids = share_columns(batch)
+    header = [
+        *UNIT_COLUMNS,
+        *(f"component.{c}" for c in comp_ids),
+        *(f"area.{a}" for a in area_ids),
+    ]
+    return write_csv(header, unit_rows(batch), locale)
 
 
 def _p(value: Fraction | None) -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from fractions import Fraction
 from typing import Any
 
 from .. import display
 from ..assessment import Given
-from ..display import cell, md
+from ..display import md
 from ..engine import NodeResult, Result, improvements
 from ..escape import json_dumps
 from ..i18n import _
+from .csvout import CsvLocale, write_csv
 from .record import adjustments, hidden_areas, num, percent, record, text
 
 
@@ -21,40 +20,37 @@ def to_json(result: Result) -> str:
     return json_dumps(record(result))
 
 
-def to_csv(result: Result) -> str:
-    """A long table: one row per node and per question."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
+def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
+    """A long table: one row per node and per question (see report.csvout for the dialect)."""
+    rows: list[list[Any]] = []
 
     def visit(node: NodeResult, parent: str) -> None:
-        points = num(node.points) if node.known else ""
-        w.writerow(["node", node.id, cell(node.name), parent, points, num(node.maximum), "", ""])
+        points = num(node.points) if node.known else None
+        rows.append(["node", node.id, node.name, parent, points, num(node.maximum), "", ""])
         if node.rescaled is not None and node.known:
             # a rescaled group: its points before rescaling, out of its adjusted maximum
             raw, adjusted = node.rescaled
-            w.writerow(
-                ["adjusted", node.id, cell(node.name), parent, num(raw), num(adjusted), "", ""]
-            )
+            rows.append(["adjusted", node.id, node.name, parent, num(raw), num(adjusted), "", ""])
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
             given = item.answer
-            w.writerow(
+            rows.append(
                 [
                     "question",
                     item.id,
-                    cell(item.text),
+                    item.text,
                     node.id,
-                    num(item.points) if item.known else "",
+                    num(item.points) if item.known else None,
                     num(item.maximum),
-                    cell(_answer_text(given)) if given else "",
-                    num(given.value) if given else "",
+                    _answer_text(given) if given else "",
+                    num(given.value) if given else None,
                 ]
             )
 
     visit(result.root, "")
-    return buf.getvalue()
+    header = ["kind", "id", "name", "parent", "points", "max", "answer", "value"]
+    return write_csv(header, rows, locale)
 
 
 def _answer_text(given: Given) -> str:
