@@ -7,9 +7,10 @@ that `pmprb --help` starts fast.
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
@@ -57,6 +58,61 @@ def print_problems(problems: list[Problem]) -> None:
     for p in problems:
         style = "red" if p.level == "error" else "yellow"
         err.print(p.format(), style=style, markup=False, highlight=False)
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a program ended by a closed pipe reports
+
+
+def emit(payload: str | bytes | Iterable[str]) -> None:
+    """Write a command's output to stdout, whole and flushed: the one way to stdout.
+
+    A failed or short write (a full disk, /dev/full, a terminal gone) is one line on
+    stderr and exit 2, never a traceback or a silent exit 0. A reader that stops reading
+    (`pmprb ... | head`) is not an error: pmprb stops quietly with 141, like a program
+    ended by SIGPIPE. Text in pieces is written as it comes.
+    """
+    try:
+        if isinstance(payload, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.writelines((payload,) if isinstance(payload, str) else payload)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        raise typer.Exit(PIPE_CLOSED) from None
+    except OSError as exc:
+        _drop_stdout()
+        why = exc.strerror or str(exc)
+        _bad_usage(_("cannot write the output to stdout: {why}").format(why=why))
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be
+    written fails neither loudly nor again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass  # not a real file (a test runner's buffer): nothing will flush it at exit
+
+
+def show(renderable: Any) -> None:
+    """Print a rich renderable to stdout through emit (colours and width of the terminal)."""
+    from rich.console import Console
+
+    terminal = Console(highlight=False)  # what stdout is: a terminal, its width, colours
+    console = Console(
+        file=io.StringIO(),
+        highlight=False,
+        width=terminal.width,
+        color_system=terminal.color_system,  # type: ignore[arg-type]
+        force_terminal=terminal.is_terminal,
+    )
+    console.print(renderable)
+    emit(console.file.getvalue())  # type: ignore[attr-defined]
 
 
 def handle_problems(func: F) -> F:
@@ -127,11 +183,9 @@ def score(
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     if fmt is Format.table:
-        from rich.console import Console
-
         from .report.table import render
 
-        Console(highlight=False).print(render(result, top))
+        show(render(result, top))
         return
     from .report import text
 
@@ -140,7 +194,7 @@ def score(
         Format.csv: text.to_csv,
         Format.markdown: text.to_markdown,
     }
-    sys.stdout.write(renderer[fmt](result))
+    emit(renderer[fmt](result))
 
 
 @app.command()
@@ -157,7 +211,10 @@ def batch(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=0, help="Worker processes (0: one per CPU for large batches)."
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (0: one per CPU for large batches; at most 4 per CPU).",
         ),
     ] = 0,
     format: Annotated[
@@ -193,6 +250,12 @@ def batch(
     from .report import BatchFormat
 
     fmt = _format(BatchFormat, format)
+    if jobs > core.max_jobs():
+        _bad_usage(
+            _("--jobs is at most {n} (four per CPU), not {jobs}").format(
+                n=core.max_jobs(), jobs=jobs
+            )
+        )
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -222,8 +285,11 @@ def batch(
     inputs = [path for path, _shown in files]
     if output is not None and not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
-    with _progress(len(files)) as tick:
-        outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
+    try:
+        with _progress(len(files)) as tick:
+            outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
+    except core.PoolError as exc:
+        _bad_usage(str(exc))
     result = core.aggregate(outcomes, len(files))
     if result.problems:
         print_problems(list(result.problems))
@@ -252,7 +318,7 @@ def _emit_batch(
     if note and (fmt is not BatchFormat.table or output is not None):
         # the table says it itself; machine formats and files get it on stderr
         _stderr().print(note, style="yellow", markup=False)
-    payload: str | bytes
+    payload: str | bytes | Iterable[str]
     if fmt is BatchFormat.xlsx:
         from .report import xlsx
 
@@ -268,24 +334,19 @@ def _emit_batch(
         from rich.console import Console
 
         if output is None:
-            Console(highlight=False).print(view.render(result))
+            show(view.render(result))
             return
         console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
         console.print(view.render(result))
         payload = console.file.getvalue()  # type: ignore[attr-defined]
     elif fmt is BatchFormat.json:
-        payload = view.to_json(result, detail)
+        payload = view.iter_json(result, detail)  # written as it is made: never held whole
     elif fmt is BatchFormat.csv:
         payload = view.to_csv(result, detail)
     else:
         payload = view.to_markdown(result)
     if output is None:
-        if isinstance(payload, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(payload)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(payload)
+        emit(payload)
         return
     if not _write(output, payload, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -396,7 +457,6 @@ def _slug(text: str) -> str:
 @handle_problems
 def rules_list() -> None:
     """List the bundled rule sets."""
-    from rich.console import Console
     from rich.table import Table
 
     from .rules import bundled_ids, load_rules
@@ -409,7 +469,7 @@ def rules_list() -> None:
         rs = loaded.rules
         years = f"{rs.years[0]}-{rs.years[1]}" if rs.years else ""
         table.add_row(rs.id, rs.title, rs.version, years, str(len(loaded.questions)))
-    Console(highlight=False).print(table)
+    show(table)
 
 
 @rules_app.command("show")
@@ -421,12 +481,10 @@ def rules_show(
     ] = False,
 ) -> None:
     """Describe a rule set: its tree with weights and provenance, scales and bands."""
-    from rich.console import Console
-
     from .report.rules_view import render_rules
     from .rules import load_rules
 
-    Console(highlight=False).print(render_rules(load_rules(rules), questions))
+    show(render_rules(load_rules(rules), questions))
 
 
 @rules_app.command("check")
@@ -450,7 +508,7 @@ def rules_check(
         raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID)
     from .report.rules_view import check_summary
 
-    sys.stdout.write(check_summary(report.loaded, report.problems))
+    emit(check_summary(report.loaded, report.problems))
 
 
 @rules_app.command("diff")
@@ -475,13 +533,11 @@ def rules_diff(
     if fmt is DiffFormat.json:
         from .report.diff import diff_json
 
-        sys.stdout.write(diff_json(before, after, changes))
+        emit(diff_json(before, after, changes))
         return
-    from rich.console import Console
-
     from .report.diff import render_diff
 
-    Console(highlight=False).print(render_diff(before, after, changes))
+    show(render_diff(before, after, changes))
 
 
 @app.command()
@@ -556,11 +612,13 @@ def validate(
     # every output is tried and the report always printed: one unwritable file costs
     # only itself (and makes the exit code 2)
     written = [_write(target, make(), inputs, rules) for target, make in extra if target]
-    sys.stdout.write(render(report, fmt, os.environ))
+    emit(render(report, fmt, os.environ))
     raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 
 
-def _write(path: Path, data: str | bytes | None, inputs: list[Path], rules: str | None) -> bool:
+def _write(
+    path: Path, data: str | bytes | Iterable[str] | None, inputs: list[Path], rules: str | None
+) -> bool:
     """Write an output whole, never over one of the run's inputs or its rule set file;
     with data None, only check that it could be written (before a long run).
 
@@ -615,7 +673,7 @@ def guide(
         else guide_markdown(loaded)
     )
     if output is None:
-        sys.stdout.write(text)
+        emit(text)
         return
     if not _write(output, text, [], rules):
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -633,9 +691,29 @@ def schema(
     from .rules import load_rules
     from .schema import answer_schema, dumps
 
-    sys.stdout.write(dumps(answer_schema(load_rules(rules))))
+    emit(dumps(answer_schema(load_rules(rules))))
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    The machine running short (no memory, no thread to start) is one line and exit 2,
+    never a traceback: it is not a bug in pmprb nor a problem with the input.
+    """
+    try:
+        app()
+    except MemoryError:
+        _out_of_resources(_("out of memory"))
+    except RuntimeError as exc:
+        if "can't start new thread" not in str(exc):
+            raise
+        _out_of_resources(_("cannot start a thread: {why}").format(why=exc))
+
+
+def _out_of_resources(message: str) -> NoReturn:
+    try:
+        sys.stderr.write(f"pmprb: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(Exit.CANNOT_RUN)
