@@ -5,7 +5,7 @@
 | PMPRB_MAX_FILE_BYTES     | 10485760   | size of one input file (10 MiB)              |
 | PMPRB_MAX_DEPTH          | 32         | nesting depth of one YAML document           |
 | PMPRB_MAX_ANSWERS        | 5000       | entries under `answers` in one answer file   |
-| PMPRB_MAX_CHUNK_SECONDS  | 120        | one batch worker's time for a chunk of files |
+| PMPRB_MAX_CHUNK_SECONDS  | 120        | a batch worker's time for a chunk (<= 1 day) |
 
 Aliases and anchors are always refused, so no alias expansion can blow up memory; libyaml
 itself refuses documents nested deeper than 1000 levels.
@@ -48,12 +48,14 @@ def current() -> Limits:
 
 
 CHUNK_SECONDS = 120
+CHUNK_SECONDS_CAP = 86_400  # a day: larger values would overflow the system's timers
 
 
 def worker_deadline() -> int:
     """PMPRB_MAX_CHUNK_SECONDS: how long a worker may take over one chunk of files before
-    it is taken as stopped or hung, ended, and its files scored again one by one.
+    it is taken as stopped or hung, ended, and its files scored again one by one (at most
+    a day).
 
     Not part of Limits: it bounds time, never what a result is (the cache ignores it).
     """
-    return _env_int("PMPRB_MAX_CHUNK_SECONDS", CHUNK_SECONDS)
+    return min(_env_int("PMPRB_MAX_CHUNK_SECONDS", CHUNK_SECONDS), CHUNK_SECONDS_CAP)
