@@ -1,6 +1,7 @@
 """Time `pmprb batch` against the bare-parse floor, in one run, on the same files.
 
     python -m benchmarks.run_batch DIR N [--jobs 2] [--repeat R] [--only batch] [--json FILE]
+                                         [--format csv|json]
 
 Writes N answer files into DIR with benchmarks/generate.py (kept when DIR already holds
 exactly them), reads them once to warm the page cache, then runs each measurement as a
@@ -132,13 +133,16 @@ def main() -> None:
     parser.add_argument("--only", choices=["all", "batch"], default="all")
     parser.add_argument("--repeat", type=int, default=1, help="rounds; each run keeps its best")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--format", default="csv", choices=["csv", "json"], help="the rekap's format (-f)"
+    )
     args = parser.parse_args()
     prepare(args.dir, args.n)
     script = Path(sys.executable).parent / "pmprb"  # the console script beside this Python
     pmprb = [str(script)] if script.is_file() else [sys.executable, "-c", RUN_PMPRB]
     work = Path(tempfile.mkdtemp(prefix="pmprb-bench-"))
-    out = str(work / "rekap.csv")
-    batch = [*pmprb, "batch", str(args.dir), "--format", "csv", "--output", out]
+    out = str(work / f"rekap.{args.format}")
+    batch = [*pmprb, "batch", str(args.dir), "--format", args.format, "--output", out]
     cache = work / "cache"
     cached = [*batch, "--jobs", str(args.jobs), "--cache", str(cache)]
     suite: list[tuple[str, list[str]]] = []

@@ -15,17 +15,20 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from math import gcd
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,6 +40,7 @@ from .errors import Problem, ProblemsError
 from .files import answer_files
 from .i18n import _, set_language
 from .limits import current as current_limits
+from .limits import worker_deadline
 from .loader import Pending, locate, parse, read_text
 from .rules import LoadedRules, load_rules
 
@@ -494,9 +498,13 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _init_worker(options: Options) -> None:
-    """Set a worker up like the parent: language, directory, rule set loaded once."""
+def _init_worker(options: Options, parent: int) -> None:
+    """Set a worker up like the parent: tied to its life, language, directory, rule set."""
     global _worker
+    _follow_parent(parent)
+    # Ctrl-C reaches every process of the terminal's group: it is the parent's to handle
+    # (it ends the workers), not a traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _raise_gc_threshold()  # for the worker's whole life
     set_language(options.language)
     os.chdir(options.cwd)
@@ -506,6 +514,38 @@ def _init_worker(options: Options) -> None:
     _worker = (options, store)
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WATCH_SECONDS = 0.5  # how often the fallback watchdog checks that the parent is alive
+
+
+def _follow_parent(parent: int) -> None:
+    """End this worker when the main process ends, however it ends (kill -9 included).
+
+    On Linux the kernel sends the worker SIGKILL as soon as its parent goes (prctl
+    PR_SET_PDEATHSIG; it follows the thread that started the worker: run() starts them
+    from the calling thread, which outlives them). Everywhere, and as a fallback, a daemon
+    thread checks twice a second that `parent` is still this process's parent.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the watchdog below still does it
+    if os.getppid() != parent:
+        os._exit(1)  # the parent ended before the death signal was set
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    with suppress(RuntimeError):  # no thread to spare: on Linux the death signal does it
+        threading.Thread(target=watch, name="pmprb-parent-watch", daemon=True).start()
+
+
 def _run_chunk(tasks: list[Task]) -> list[tuple[int, Outcome]]:
     """Score a chunk of files in a worker."""
     assert _worker is not None
@@ -513,9 +553,33 @@ def _run_chunk(tasks: list[Task]) -> list[tuple[int, Outcome]]:
     return [(i, score_file(Path(p), d, options, store)) for i, p, d in tasks]
 
 
+def _worker_main(conn: Connection, options: Options, parent: int) -> None:
+    """A worker's life: chunks in, outcomes out, until the parent closes its end."""
+    _init_worker(options, parent)
+    while True:
+        try:
+            tasks = conn.recv()
+        except (EOFError, OSError):
+            return
+        if tasks is None:
+            return
+        conn.send(_run_chunk(tasks))
+
+
 # --- running a batch -------------------------------------------------------------------
 
 Progress = Callable[[int], None]
+Done = Callable[[list[tuple[int, Outcome]]], None]
+
+
+class PoolError(Exception):
+    """The worker processes could not be started (the system refused: too many processes,
+    no memory, no file descriptors). Every worker that had started is ended first."""
+
+
+def max_jobs() -> int:
+    """The most worker processes a batch may ask for: four per CPU."""
+    return 4 * (os.cpu_count() or 1)
 
 
 def _context() -> Any:
@@ -532,7 +596,10 @@ def run(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Score every file; outcomes come back in the order of `files`, whatever `jobs` is."""
+    """Score every file; outcomes come back in the order of `files`, whatever `jobs` is.
+
+    Raises PoolError when the worker processes cannot be started.
+    """
     tick = progress or (lambda n: None)
     if jobs <= 1 or len(files) < 2:
         store = cache_for(options)
@@ -552,75 +619,172 @@ def run(
 
     # Small chunks keep the workers evenly loaded; big enough to amortise the round trip.
     size = max(1, min(64, len(tasks) // (jobs * 8)))
-    queue = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
-    lost = _drain(queue, options, jobs, done)
-    if lost:
-        # A worker died (killed, out of memory, a crash in C code): every chunk in flight
-        # was lost with it. Run those files again one at a time in a fresh worker, so the
-        # culprit is found and becomes that file's problem while the others are scored.
-        _isolate([t for chunk in lost for t in chunk], options, done)
+    queue = deque(_Chunk(tasks[i : i + size]) for i in range(0, len(tasks), size))
+    _drain(queue, options, min(jobs, len(queue)), done)
     return [results[i] for i in range(len(tasks))]
 
 
-def _pool(options: Options, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=(options,)
+@dataclass(slots=True)
+class _Chunk:
+    """Files sent to a worker together. A retry holds one file: the chunk it was in was
+    lost with its worker ("lost") or ran past the deadline ("timeout"), as told by `how`."""
+
+    tasks: list[Task]
+    retry: str = ""
+    how: str = ""
+
+
+@dataclass(slots=True)
+class _Worker:
+    """One worker process, its end of the pipe, and the chunk it is scoring since when."""
+
+    process: Any
+    conn: Connection
+    chunk: _Chunk | None = None
+    since: float = 0.0
+
+
+def _start(ctx: Any, options: Options) -> _Worker:
+    ours, theirs = ctx.Pipe()
+    process = ctx.Process(
+        target=_worker_main, args=(theirs, options, os.getpid()), name="pmprb-worker"
     )
-
-
-def _drain(
-    queue: deque[list[Task]],
-    options: Options,
-    jobs: int,
-    done: Callable[[list[tuple[int, Outcome]]], None],
-) -> list[list[Task]]:
-    """Run the chunks with a bounded number in flight; return the chunks a crash lost."""
-    lost: list[list[Task]] = []
-    pool = _pool(options, jobs)
-    inflight: dict[Future[list[tuple[int, Outcome]]], list[Task]] = {}
     try:
-        while queue or inflight:
-            while queue and len(inflight) < jobs * 3:
-                chunk = queue.popleft()
-                try:
-                    inflight[pool.submit(_run_chunk, chunk)] = chunk
-                except BrokenProcessPool:
-                    lost.append(chunk)
-                    lost.extend(queue)
-                    queue.clear()
-            if not inflight:
-                break
-            finished, _pending = wait(inflight, return_when=FIRST_COMPLETED)
-            for future in finished:
-                chunk = inflight.pop(future)
-                try:
-                    done(future.result())
-                except BrokenProcessPool:
-                    lost.append(chunk)
+        process.start()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return lost
+        theirs.close()
+    return _Worker(process, ours)
 
 
-def _isolate(
-    tasks: list[Task], options: Options, done: Callable[[list[tuple[int, Outcome]]], None]
-) -> None:
-    pool: ProcessPoolExecutor | None = None
+def _end(worker: _Worker) -> None:
+    """End a worker now (SIGKILL also ends a stopped one) and reap it."""
+    worker.conn.close()
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(5)
+
+
+def _ending(process: Any) -> str:
+    """How a worker process ended, for a message: a signal name or an exit status."""
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return _("exit status {code}").format(code=code)
+
+
+def _drain(queue: deque[_Chunk], options: Options, jobs: int, done: Done) -> None:
+    """Run the chunks on `jobs` workers, each sent one chunk at a time.
+
+    A worker that dies (killed from outside, out of memory, a crash in C code) or does not
+    finish its chunk within the deadline (stopped, hung) is ended and replaced; the files
+    of its chunk run again one by one, each with a warning that says so. A file whose own
+    retry fails too becomes its worker_crash or worker_timeout problem.
+    """
+    ctx = _context()
+    limit = worker_deadline()
+    pool: list[_Worker] = []
     try:
-        for task in sorted(tasks):
-            if pool is None:
-                pool = _pool(options, 1)
-            try:
-                done(pool.submit(_run_chunk, [task]).result())
-            except BrokenProcessPool:
-                pool.shutdown(wait=True)
-                pool = None
-                message = _("the worker scoring this file stopped abruptly (crash or killed)")
-                problem = Problem(task[2], None, None, "worker_crash", message)
-                done([(task[0], Failure(task[2], (problem,), True))])
+        try:
+            for _n in range(jobs):
+                pool.append(_start(ctx, options))
+        except (OSError, RuntimeError) as exc:
+            raise PoolError(
+                _("cannot start {n} worker processes: {why}").format(n=jobs, why=_reason(exc))
+            ) from None
+        while queue or any(w.chunk for w in pool):
+            for w in pool:
+                if w.chunk is None and queue:
+                    w.chunk, w.since = queue.popleft(), time.monotonic()
+                    with suppress(OSError):  # a worker that is gone: its sentinel says so
+                        w.conn.send(w.chunk.tasks)
+            busy = [w for w in pool if w.chunk is not None]
+            left = max(0.0, min(w.since for w in busy) + limit - time.monotonic())
+            ready = set(wait_for([x for w in busy for x in (w.conn, w.process.sentinel)], left))
+            now = time.monotonic()
+            kept: list[_Worker] = []
+            for w in pool:
+                chunk = w.chunk
+                if chunk is not None and w.conn in ready:
+                    try:
+                        got = w.conn.recv()
+                    except (EOFError, OSError):
+                        got = None  # it died while answering
+                    if got is not None:
+                        w.chunk = None
+                        done(_retried(chunk, got, limit))
+                if w.chunk is None or (w.process.sentinel not in ready and now - w.since < limit):
+                    kept.append(w)
+                    continue
+                timed_out = w.process.sentinel not in ready and now - w.since >= limit
+                _end(w)
+                kind = "timeout" if timed_out else "lost"
+                _failed(w.chunk, kind, _ending(w.process), queue, done)
+                with suppress(OSError, RuntimeError):  # or carry on with the others
+                    kept.append(_start(ctx, options))
+            pool = kept
+            if not pool:
+                raise PoolError(_("cannot start a worker process to replace one that ended"))
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+        for w in pool:
+            w.conn.close()  # an idle worker reads the end of its pipe and leaves
+        for w in pool:
+            w.process.join(2)
+            _end(w)
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _failed(chunk: _Chunk, kind: str, how: str, queue: deque[_Chunk], done: Done) -> None:
+    """A chunk lost with its worker: its files again one by one, or, for a file that was
+    already alone, its problem."""
+    if not chunk.retry:
+        queue.extendleft(_Chunk([t], kind, how) for t in reversed(chunk.tasks))
+        return
+    for i, _path, display in chunk.tasks:
+        if kind == "timeout":
+            code = "worker_timeout"
+            message = _(
+                "scoring this file did not finish within {seconds} s "
+                "(PMPRB_MAX_CHUNK_SECONDS); its worker was ended"
+            ).format(seconds=worker_deadline())
+        else:
+            code = "worker_crash"
+            message = _("the worker scoring this file stopped abruptly (crash or killed)")
+        problem = Problem(display, None, None, code, message)
+        done([(i, Failure(display, (problem,), True))])
+
+
+def _retried(
+    chunk: _Chunk, got: list[tuple[int, Outcome]], limit: int
+) -> list[tuple[int, Outcome]]:
+    """A retried file's outcome, with a warning saying why it was scored again."""
+    if not chunk.retry:
+        return got
+    out: list[tuple[int, Outcome]] = []
+    for i, outcome in got:
+        if chunk.retry == "timeout":
+            message = _(
+                "the worker scoring this file with others did not finish within {seconds} s "
+                "(stopped or hung; PMPRB_MAX_CHUNK_SECONDS) and was ended; "
+                "this file was scored again on its own"
+            ).format(seconds=limit)
+        else:
+            message = _(
+                "the worker scoring this file with others ended abruptly ({how}: killed "
+                "from outside, e.g. when the system ran out of memory); "
+                "this file was scored again on its own"
+            ).format(how=chunk.how)
+        note = Problem(outcome.path, None, None, "worker_restarted", message, "warning")
+        if isinstance(outcome, Failure):
+            out.append((i, replace(outcome, problems=(*outcome.problems, note))))
+        else:
+            out.append((i, replace(outcome, warnings=(*outcome.warnings, note))))
+    return out
 
 
 def discover(

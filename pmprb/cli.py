@@ -7,9 +7,10 @@ that `pmprb --help` starts fast.
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
@@ -62,33 +63,78 @@ def _say(message: str, style: str = "") -> None:
 
 
 def _stdout(text: str, human: bool = True) -> None:
-    """A rendered output on stdout; under GitHub Actions, a human-readable one (text,
-    Markdown) is made inert for the runner line by line. Data formats are left whole."""
+    """A rendered output on stdout (through emit); under GitHub Actions, a human-readable
+    one (text, Markdown) is made inert for the runner line by line. Data formats are left
+    whole."""
     from .escape import github_lines, in_github_actions
 
-    sys.stdout.write(github_lines(text) if human and in_github_actions() else text)
+    emit(github_lines(text) if human and in_github_actions() else text)
 
 
 def _show(renderable: Any) -> None:
-    """A rich renderable on stdout (its user text is plain Text, escape.cells/terminal);
-    under GitHub Actions, captured first and made inert for the runner."""
+    """A rich renderable on stdout through emit (colours and width of the terminal; its user
+    text is plain Text, escape.cells/terminal); under GitHub Actions made inert for the
+    runner."""
     from rich.console import Console
 
     from .escape import github_inert, in_github_actions
 
-    console = Console(highlight=False)
-    if not in_github_actions():
-        console.print(renderable)
-        return
-    with console.capture() as captured:
-        console.print(renderable)
-    sys.stdout.write(github_inert(captured.get()))
+    terminal = Console(highlight=False)  # what stdout is: a terminal, its width, colours
+    console = Console(
+        file=io.StringIO(),
+        highlight=False,
+        width=terminal.width,
+        color_system=terminal.color_system,  # type: ignore[arg-type]
+        force_terminal=terminal.is_terminal,
+    )
+    console.print(renderable)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    emit(github_inert(text) if in_github_actions() else text)
 
 
 def print_problems(problems: list[Problem]) -> None:
     """Problems go to stderr, one per line, as path:line:col: [level] code: message."""
     for p in problems:
         _say(p.format(), "red" if p.level == "error" else "yellow")
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a program ended by a closed pipe reports
+
+
+def emit(payload: str | bytes | Iterable[str]) -> None:
+    """Write a command's output to stdout, whole and flushed: the one way to stdout.
+
+    A failed or short write (a full disk, /dev/full, a terminal gone) is one line on
+    stderr and exit 2, never a traceback or a silent exit 0. A reader that stops reading
+    (`pmprb ... | head`) is not an error: pmprb stops quietly with 141, like a program
+    ended by SIGPIPE. Text in pieces is written as it comes.
+    """
+    try:
+        if isinstance(payload, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.writelines((payload,) if isinstance(payload, str) else payload)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        raise typer.Exit(PIPE_CLOSED) from None
+    except OSError as exc:
+        _drop_stdout()
+        why = exc.strerror or str(exc)
+        _bad_usage(_("cannot write the output to stdout: {why}").format(why=why))
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be
+    written fails neither loudly nor again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass  # not a real file (a test runner's buffer): nothing will flush it at exit
 
 
 def handle_problems(func: F) -> F:
@@ -217,7 +263,10 @@ def batch(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=0, help="Worker processes (0: one per CPU for large batches)."
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (0: one per CPU for large batches; at most 4 per CPU).",
         ),
     ] = 0,
     format: Annotated[
@@ -255,6 +304,12 @@ def batch(
 
     fmt = _format(BatchFormat, format)
     locale = _csv_locale(csv_locale, fmt is BatchFormat.csv)
+    if jobs > core.max_jobs():
+        _bad_usage(
+            _("--jobs is at most {n} (four per CPU), not {jobs}").format(
+                n=core.max_jobs(), jobs=jobs
+            )
+        )
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -284,8 +339,11 @@ def batch(
     inputs = [path for path, _shown in files]
     if output is not None and not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
-    with _progress(len(files)) as tick:
-        outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
+    try:
+        with _progress(len(files)) as tick:
+            outcomes = core.run(files, options, core.workers(jobs, len(files)), tick)
+    except core.PoolError as exc:
+        _bad_usage(str(exc))
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
@@ -315,7 +373,7 @@ def _emit_batch(
     if note and (fmt is not BatchFormat.table or output is not None):
         # the table says it itself; machine formats and files get it on stderr
         _say(note, "yellow")
-    payload: str | bytes
+    payload: str | bytes | Iterable[str]
     if fmt is BatchFormat.xlsx:
         from .report import xlsx
 
@@ -337,18 +395,16 @@ def _emit_batch(
         console.print(view.render(result))
         payload = console.file.getvalue()  # type: ignore[attr-defined]
     elif fmt is BatchFormat.json:
-        payload = view.to_json(result, detail)
+        payload = view.iter_json(result, detail)  # written as it is made: never held whole
     elif fmt is BatchFormat.csv:
         payload = view.to_csv(result, detail, locale)
     else:
         payload = view.to_markdown(result)
     if output is None:
-        if isinstance(payload, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(payload)
-            sys.stdout.buffer.flush()
-        else:
+        if isinstance(payload, str):
             _stdout(payload, human=fmt is BatchFormat.markdown)
+        else:
+            emit(payload)
         return
     if not _write(output, payload, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -712,7 +768,9 @@ def validate(
     raise typer.Exit(report.exit_code if all(written) else Exit.CANNOT_RUN)
 
 
-def _write(path: Path, data: str | bytes | None, inputs: list[Path], rules: str | None) -> bool:
+def _write(
+    path: Path, data: str | bytes | Iterable[str] | None, inputs: list[Path], rules: str | None
+) -> bool:
     """Write an output whole, never over one of the run's inputs or its rule set file;
     with data None, only check that it could be written (before a long run).
 
@@ -789,5 +847,25 @@ def schema(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    The machine running short (no memory, no thread to start) is one line and exit 2,
+    never a traceback: it is not a bug in pmprb nor a problem with the input.
+    """
+    try:
+        app()
+    except MemoryError:
+        _out_of_resources(_("out of memory"))
+    except RuntimeError as exc:
+        if "can't start new thread" not in str(exc):
+            raise
+        _out_of_resources(_("cannot start a thread: {why}").format(why=exc))
+
+
+def _out_of_resources(message: str) -> NoReturn:
+    try:
+        sys.stderr.write(f"pmprb: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(Exit.CANNOT_RUN)

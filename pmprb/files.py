@@ -138,7 +138,7 @@ def check_target(path: Path, protect: Iterable[Path] = ()) -> os.stat_result | N
 
 def write_atomic(
     path: Path,
-    data: str | bytes,
+    data: str | bytes | Iterable[str],
     overwrite: bool = True,
     durable: bool = True,
     protect: Iterable[Path] = (),
@@ -155,12 +155,14 @@ def write_atomic(
     durable=False skips the fsync (about 1 ms a file): only for files that are checked
     when read back, such as cache entries, where a power cut may lose the file but the
     rename still never exposes half of one to another process.
+    `data` may also be text in pieces, written as they come (a large JSON rekap).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = (payload,) if isinstance(payload, bytes) else (p.encode("utf-8") for p in payload)
     info = check_target(path, protect)
     if info is not None and not stat.S_ISREG(info.st_mode):
         with open(path, "wb") as fh:
-            fh.write(payload)
+            fh.writelines(pieces)
         return
     target = path.resolve()
     remove_stale_temps(target.parent, target.name)
@@ -169,7 +171,7 @@ def write_atomic(
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            fh.writelines(pieces)
             fh.flush()
             if info is not None and overwrite:
                 os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))

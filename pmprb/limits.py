@@ -5,6 +5,7 @@
 | PMPRB_MAX_FILE_BYTES     | 10485760   | 1073741824    | size of one input file (10 MiB)      |
 | PMPRB_MAX_DEPTH          | 32         | 1000          | nesting depth of one YAML document   |
 | PMPRB_MAX_ANSWERS        | 5000       | 1000000       | entries under `answers` in one file  |
+| PMPRB_MAX_CHUNK_SECONDS  | 120        | 86400         | a batch worker's time for one chunk  |
 
 Aliases and anchors are always refused, so no alias expansion can blow up memory; libyaml
 itself refuses documents nested deeper than 1000 levels. A value that is not a whole
@@ -71,3 +72,20 @@ def invalid() -> list[Problem]:
             )
             problems.append(Problem(name, None, None, "bad_limit", message))
     return problems
+
+
+CHUNK_SECONDS = 120
+CHUNK_SECONDS_CAP = 86_400  # a day: larger values would overflow the system's timers
+
+
+def worker_deadline() -> int:
+    """PMPRB_MAX_CHUNK_SECONDS: how long a worker may take over one chunk of files before
+    it is taken as stopped or hung, ended, and its files scored again one by one (at most
+    a day; unset or malformed: the default).
+
+    Not part of Limits: it bounds time, never what a result is (the cache ignores it).
+    """
+    value = _parse(os.environ.get("PMPRB_MAX_CHUNK_SECONDS", ""))
+    if value is None or value < 1:
+        return CHUNK_SECONDS
+    return min(value, CHUNK_SECONDS_CAP)

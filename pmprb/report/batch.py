@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -12,7 +14,7 @@ from rich.text import Text
 
 from ..batch import Batch, Group, Ranked, Ratio, Stat
 from ..display import md
-from ..escape import cells, json_dumps, line, terminal
+from ..escape import cells, json_text, line, terminal
 from ..i18n import _, ngettext
 from .csvout import CsvLocale, write_csv
 from .record import num, rules_record
@@ -77,8 +79,19 @@ def _stat_record(s: Stat) -> dict[str, Any]:
     }
 
 
-def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
-    """The whole batch as plain data with a fixed key order: the source of every format."""
+def record(batch: Batch, detail: bool = False, lazy: bool = False) -> dict[str, Any]:
+    """The whole batch as plain data with a fixed key order: the source of every format.
+
+    With lazy=True the rankings and `not_scored` are iterators that build each unit's
+    record when it is reached (for iter_json); otherwise lists.
+    """
+
+    def seq(items: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        return items if lazy else list(items)
+
+    def ranking(g: Group) -> Iterable[dict[str, Any]]:
+        return seq(unit_record(r, g, detail) for r in g.ranking)  # g bound now, not later
+
     return {
         "files": batch.files,
         "scored": batch.scored,
@@ -87,7 +100,7 @@ def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
                 "rules": rules_record(g.rules),
                 "year": g.year,
                 "units": len(g.ranking),
-                "ranking": [unit_record(r, g, detail) for r in g.ranking],
+                "ranking": ranking(g),
                 "distribution": [
                     {"id": cid, "name": name, "units": n} for cid, name, n in g.distribution
                 ],
@@ -101,19 +114,61 @@ def record(batch: Batch, detail: bool = False) -> dict[str, Any]:
             }
             for g in batch.groups
         ],
-        "not_scored": [
+        "not_scored": seq(
             {
                 "file": f.path,
                 "problems": [p.record() for p in f.problems],
             }
             for f in batch.failures
-        ],
+        ),
     }
+
+
+def _dump(value: Any) -> str:
+    # escape.json_text: the same escaping as escape.json_dumps, piece by piece
+    return json_text(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _pieces(value: Any, level: int) -> Iterator[str]:
+    """`_dump(value)` at nesting `level`, in pieces: the containers are walked, and each
+    item of an iterator (one unit's record) is dumped on its own, so the whole text never
+    has to be held."""
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            yield "{}"
+            return
+        sep = "{" + inner
+        for key, item in value.items():
+            yield sep + _dump(key) + ": "
+            yield from _pieces(item, level + 1)
+            sep = "," + inner
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, list | Iterator):
+        sep = "[" + inner
+        for item in value:
+            if isinstance(value, list):
+                yield sep
+                yield from _pieces(item, level + 1)
+            else:
+                yield sep + _dump(item).replace("\n", inner)
+            sep = "," + inner
+        yield "[]" if sep.startswith("[") else "\n" + "  " * level + "]"
+    else:
+        yield _dump(value)
+
+
+def iter_json(batch: Batch, detail: bool = False) -> Iterator[str]:
+    """to_json's text in pieces of about one unit each, for writing as it is made: memory
+    then holds the summaries, never the whole record or text (~1-2 KB a unit, more with
+    --detail)."""
+    yield from _pieces(record(batch, detail, lazy=True), 0)
+    yield "\n"
 
 
 def to_json(batch: Batch, detail: bool = False) -> str:
     """One byte-stable JSON object."""
-    return json_dumps(record(batch, detail))
+    return "".join(iter_json(batch, detail))
 
 
 UNIT_COLUMNS = (
