@@ -105,7 +105,8 @@ def main_options(lang: LangOption = None) -> None:
 @handle_problems
 def score(
     file: Annotated[
-        Path, typer.Argument(help="The unit's answer file (YAML).", show_default=False)
+        Path,
+        typer.Argument(help="The unit's answer file (YAML or .xlsx).", show_default=False),
     ],
     rules: RulesOption = None,
     format: Annotated[
@@ -149,7 +150,7 @@ def batch(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Answer files, or folders searched recursively for *.yaml and *.yml.",
+            help="Answer files, or folders searched recursively for *.yaml, *.yml and *.xlsx.",
             show_default=False,
         ),
     ],
@@ -207,7 +208,7 @@ def batch(
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
     if not files:
-        _bad_usage(_("no answer files (*.yaml, *.yml) found"))
+        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,
@@ -359,22 +360,38 @@ def init(
         typer.Option(
             "--output",
             "-o",
-            help="File to write (default: <code>-<year>.yaml).",
+            help="File to write (default: <code>-<year>.yaml or .xlsx).",
             show_default=False,
         ),
     ] = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="yaml, or xlsx: a fillable LKE workbook (Excel, LibreOffice)."
+        ),
+    ] = "yaml",
 ) -> None:
     """Write a blank answer file with every question, its text and allowed answers.
 
     Never overwrites an existing file (exit 2).
     """
     from .files import write_atomic
+    from .report import AnswerFormat
     from .rules import load_rules
-    from .template import blank_answer_file
 
+    fmt = _format(AnswerFormat, format)
     loaded = load_rules(rules)
-    target = output or Path(f"{_slug(code)}-{year}.yaml")
-    text = blank_answer_file(loaded, unit, code, year, instansi)
+    target = output or Path(f"{_slug(code)}-{year}.{fmt.value}")
+    text: str | bytes
+    if fmt is AnswerFormat.xlsx:
+        from .workbook.writer import workbook_bytes
+
+        person = {"name": unit, "code": code, "instansi": instansi}
+        text = workbook_bytes(loaded, loaded.rules.id, person, year)
+    else:
+        from .template import blank_answer_file
+
+        text = blank_answer_file(loaded, unit, code, year, instansi)
     try:
         write_atomic(target, text, overwrite=False)
     except FileExistsError:
@@ -488,7 +505,7 @@ def rules_diff(
 @handle_problems
 def validate(
     paths: Annotated[
-        list[Path], typer.Argument(help="Answer files or directories (*.yaml, *.yml).")
+        list[Path], typer.Argument(help="Answer files or directories (*.yaml, *.yml, *.xlsx).")
     ],
     rules: RulesOption = None,
     format: Annotated[

@@ -88,11 +88,12 @@ def write_atomic(
         raise
 
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
 def answer_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Files as given, and *.yaml / *.yml under directories; each once, with its display path.
+    """Files as given, and *.yaml / *.yml / *.xlsx under directories; each once, with its
+    display path.
 
     Walking a directory is sorted, skips hidden files and directories (.git, .github,
     .pre-commit-config.yaml) and does not follow symbolic links to directories. A file named
@@ -116,6 +117,7 @@ def answer_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         for root, dirs, names in os.walk(given):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
-                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                # "~$name.xlsx" is the lock file Excel keeps beside a workbook it has open
+                if not name.startswith((".", "~$")) and name.lower().endswith(SUFFIXES):
                     add(Path(root) / name)
     return out
