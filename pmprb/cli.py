@@ -404,6 +404,45 @@ def init(
     )
 
 
+@app.command()
+@handle_problems
+def convert(
+    file: Annotated[
+        Path, typer.Argument(help="A valid answer file: YAML or .xlsx.", show_default=False)
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The file to write: .xlsx or .yaml.", show_default=False
+        ),
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """Convert an answer file from YAML to an LKE workbook (.xlsx) or back, losslessly.
+
+    The file must be valid (its problems are listed, exit 1). Never overwrites an
+    existing file (exit 2).
+    """
+    from .files import ProtectedFile, write_atomic
+    from .source import is_workbook
+
+    to_xlsx = output.suffix.lower() == ".xlsx"
+    if not to_xlsx and output.suffix.lower() not in (".yaml", ".yml"):
+        _bad_usage(_("the output must be a .xlsx or a .yaml file: {path}").format(path=output))
+    if is_workbook(file) == to_xlsx:
+        _bad_usage(_("convert goes from YAML to .xlsx or from .xlsx to YAML"))
+    from .convert import to_workbook, to_yaml
+
+    payload = to_workbook(file, str(file), rules) if to_xlsx else to_yaml(file, str(file), rules)
+    try:
+        write_atomic(output, payload, overwrite=False, protect=[file])
+    except (FileExistsError, ProtectedFile):
+        _bad_usage(_("{path} already exists; not overwritten").format(path=output))
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+    _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
+
+
 def _slug(text: str) -> str:
     kept = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text.strip())
     return kept.strip("-.") or "unit"

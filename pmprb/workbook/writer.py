@@ -37,9 +37,9 @@ _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 class NotExact(ValueError):
     """A number has more significant digits than a spreadsheet cell keeps."""
 
-    def __init__(self, where: str, value: Decimal | int) -> None:
-        super().__init__(f"{where}: {value}")
-        self.where = where
+    def __init__(self, loc: tuple[str, ...], value: Decimal | int) -> None:
+        super().__init__(f"{'.'.join(loc)}: {value}")
+        self.loc = loc  # the key path of the number in the answer file
         self.value = value
 
 
@@ -52,10 +52,10 @@ def made_for(loaded: LoadedRules, named: str) -> str:
     return loaded.digest
 
 
-def _exact(where: str, value: Decimal | int) -> Decimal | int:
+def _exact(loc: tuple[str, ...], value: Decimal | int) -> Decimal | int:
     digits = value.normalize().as_tuple().digits if isinstance(value, Decimal) else str(abs(value))
     if len(digits) > MAX_DIGITS:
-        raise NotExact(where, value)
+        raise NotExact(loc, value)
     return value
 
 
@@ -228,13 +228,15 @@ def workbook_bytes(
                 if given is None:
                     sheet.write_blank(row, j, None, f["fill_number"])
                 else:
-                    sheet.write_number(row, j, _exact(q.id, given), f["fill_number"])
+                    sheet.write_number(
+                        row, j, _exact(("answers", q.id, "counts"), given), f["fill_number"]
+                    )
                 _count_validation(sheet, row, j, q.counts.inputs[names_[col.index]])  # type: ignore[union-attr]
             elif col.kind == "value":
                 if isinstance(value, str):
                     sheet.write_string(row, j, value, f["fill_text"])
                 elif value is not None:
-                    sheet.write_number(row, j, _exact(q.id, value), f["fill_number"])
+                    sheet.write_number(row, j, _exact(("answers", q.id), value), f["fill_number"])
                 else:
                     style = f["fill_text"] if isinstance(scale, ChoiceScale) else f["fill_number"]
                     sheet.write_blank(row, j, None, style)
@@ -284,7 +286,7 @@ def workbook_bytes(
         if given is None:
             ssheet.write_blank(row, 3, None, f["fill_number"])
         else:
-            ssheet.write_number(row, 3, _exact(node.id, given), f["fill_number"])
+            ssheet.write_number(row, 3, _exact(("scores", node.id), given), f["fill_number"])
         ssheet.data_validation(
             row,
             3,
