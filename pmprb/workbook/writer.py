@@ -276,17 +276,19 @@ def workbook_bytes(
         ssheet.write_string(HEADER_ROW, j, col.header, f["header"])
     row = HEADER_ROW + 1
 
-    def node_row(node: Node, depth: int) -> None:
+    def node_row(node: Node | None, depth: int) -> None:
+        """One node's row; None: the whole index (node id "root")."""
         nonlocal row
-        maximum = loaded.maxima[node.id]
-        ssheet.write_string(row, 0, node.id, f["written"])
-        ssheet.write_string(row, 1, node.name, f[f"indent{min(depth, 3)}"])
+        nid, name = (node.id, node.name) if node is not None else ("root", rs.title)
+        maximum = loaded.maxima[nid]
+        ssheet.write_string(row, 0, nid, f["written"])
+        ssheet.write_string(row, 1, name, f[f"indent{min(depth, 3)}"])
         ssheet.write_number(row, 2, float(maximum), f["written_n"])
-        given = scores.get(node.id)
+        given = scores.get(nid)
         if given is None:
             ssheet.write_blank(row, 3, None, f["fill_number"])
         else:
-            ssheet.write_number(row, 3, _exact(("scores", node.id), given), f["fill_number"])
+            ssheet.write_number(row, 3, _exact(("scores", nid), given), f["fill_number"])
         ssheet.data_validation(
             row,
             3,
@@ -308,11 +310,10 @@ def workbook_bytes(
             },
         )
         row += 1
-        for child in node.children or ():
+        for child in node.children or () if node is not None else rs.tree:
             node_row(child, depth + 1)
 
-    for top in rs.tree:
-        node_row(top, 1)
+    node_row(None, 1)
     ssheet.freeze_panes(HEADER_ROW + 1, 1)
     _protect(ssheet)
     _print_setup(ssheet, HEADER_ROW)
