@@ -404,3 +404,21 @@ def test_workbook_for_another_version_of_its_rule_set(runner: CliRunner, tmp_pat
     # the only problem: completeness checks against another version would be noise
     assert [(p["code"], cell_of(p)) for p in found] == [("rules_version", (8, 2))]
     assert "Identity!B8: the workbook was made for another version" in found[0]["message"]
+
+
+def test_fast_cell_scan_reads_what_the_xml_parser_reads(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmprb.workbook import cells
+
+    book = cells.Book(str(filled), filled.read_bytes())
+    fast = book.strings()
+    monkeypatch.setattr(cells, "_plain_strings", lambda data: None)
+    assert fast == cells.Book(str(filled), filled.read_bytes()).strings()
+    assert len(fast) > 20
+    for name, part in book.sheets.items():
+        scanned = cells._scan(book._read(part))
+        assert scanned is not None, name
+        raws, merged = book._tree(part)
+        assert book._cells(scanned[0]) == book._cells(raws), name
+        assert scanned[1] == merged

@@ -63,6 +63,28 @@ def _limit(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+class _Validations:
+    """Data validations by rule: each rule once per sheet over all its cells (a template
+    has hundreds of answer cells and a few rules), written when a sheet is done."""
+
+    def __init__(self) -> None:
+        from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+        self._name, self._spot = xl_rowcol_to_cell, xl_cell_to_rowcol
+        self.rules: dict[tuple[int, str], tuple[Any, dict[str, Any], list[str]]] = {}
+
+    def add(self, sheet: Any, row: int, col: int, options: dict[str, Any]) -> None:
+        key = (id(sheet), repr(sorted(options.items())))
+        entry = self.rules.setdefault(key, (sheet, options, []))
+        entry[2].append(self._name(row, col))
+
+    def flush(self) -> None:
+        for sheet, options, cells in self.rules.values():
+            row, col = self._spot(cells[0])
+            sheet.data_validation(row, col, row, col, {**options, "multi_range": " ".join(cells)})
+        self.rules.clear()
+
+
 def workbook_bytes(
     loaded: LoadedRules,
     named: str,
@@ -97,6 +119,7 @@ def workbook_bytes(
     book.set_custom_property("pmprb_version", __version__)
     names = sheet_names()
     f = _formats(book)
+    valid = _Validations()
 
     # --- identity -------------------------------------------------------------------
     ident = book.add_worksheet(names["identity"])
@@ -126,9 +149,8 @@ def workbook_bytes(
             ident.write_string(row, 1, str(value), f["written"])
         elif isinstance(value, int):
             ident.write_number(row, 1, value, f["fill_number"])
-            ident.data_validation(
-                row,
-                1,
+            valid.add(
+                ident,
                 row,
                 1,
                 {
@@ -231,7 +253,7 @@ def workbook_bytes(
                     sheet.write_number(
                         row, j, _exact(("answers", q.id, "counts"), given), f["fill_number"]
                     )
-                _count_validation(sheet, row, j, q.counts.inputs[names_[col.index]])  # type: ignore[union-attr]
+                _count_validation(valid, sheet, row, j, q.counts.inputs[names_[col.index]])  # type: ignore[union-attr]
             elif col.kind == "value":
                 if isinstance(value, str):
                     sheet.write_string(row, j, value, f["fill_text"])
@@ -240,7 +262,7 @@ def workbook_bytes(
                 else:
                     style = f["fill_text"] if isinstance(scale, ChoiceScale) else f["fill_number"]
                     sheet.write_blank(row, j, None, style)
-                _answer_validation(sheet, row, j, scale, lists)
+                _answer_validation(valid, sheet, row, j, scale, lists)
             elif col.kind == "lines":
                 items = value or ()
                 sheet.write_string(row, j, "\n".join(items), f["fill_text"])
@@ -289,9 +311,8 @@ def workbook_bytes(
             ssheet.write_blank(row, 3, None, f["fill_number"])
         else:
             ssheet.write_number(row, 3, _exact(("scores", nid), given), f["fill_number"])
-        ssheet.data_validation(
-            row,
-            3,
+        valid.add(
+            ssheet,
             row,
             3,
             {
@@ -341,6 +362,7 @@ def workbook_bytes(
             meta.write_string(r, 3 + i, label)
     meta.very_hidden()
     _protect(meta)
+    valid.flush()
     book.close()
     return out.getvalue()
 
@@ -397,7 +419,12 @@ def _describe(q: Question, scale: ChoiceScale | NumberScale) -> str:
 
 
 def _answer_validation(
-    sheet: Any, row: int, col: int, scale: ChoiceScale | NumberScale, lists: list[str]
+    valid: _Validations,
+    sheet: Any,
+    row: int,
+    col: int,
+    scale: ChoiceScale | NumberScale,
+    lists: list[str],
 ) -> None:
     header = _limit(_("Answer"), 32)
     if isinstance(scale, ChoiceScale):
@@ -413,9 +440,8 @@ def _answer_validation(
             source = f"='{META_SHEET}'!${letter}$1:${letter}${len(labels)}"
         else:
             source = labels
-        sheet.data_validation(
-            row,
-            col,
+        valid.add(
+            sheet,
             row,
             col,
             {
@@ -432,9 +458,8 @@ def _answer_validation(
         return
     unit = f" {scale.unit}" if scale.unit else ""
     allowed = _("a number from {lo} to {hi}").format(lo=scale.min, hi=scale.max) + unit
-    sheet.data_validation(
-        row,
-        col,
+    valid.add(
+        sheet,
         row,
         col,
         {
@@ -456,10 +481,9 @@ def _bound(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _count_validation(sheet: Any, row: int, col: int, label: str) -> None:
-    sheet.data_validation(
-        row,
-        col,
+def _count_validation(valid: _Validations, sheet: Any, row: int, col: int, label: str) -> None:
+    valid.add(
+        sheet,
         row,
         col,
         {
