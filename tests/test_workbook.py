@@ -158,6 +158,35 @@ def test_template_opens_in_libreoffice(runner: CliRunner, tmp_path: Path) -> Non
     assert pdf.stat().st_size > 20_000  # every sheet printed, not an error page
 
 
+def test_workbook_saved_by_libreoffice_scores_the_same(runner: CliRunner, tmp_path: Path) -> None:
+    """A unit fills the workbook and saves it with LibreOffice (which rewrites every part)."""
+    import subprocess
+
+    soffice = need_program("soffice")
+    loaded = load_rules("permenpanrb-26-2020")
+    book = fill(init_xlsx(runner, tmp_path / "unit.xlsx"), sample_answers(loaded))
+    expected = score_json(runner, book)
+    out = tmp_path / "saved"
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert score_json(runner, out / "unit.xlsx") == expected
+
+
 # --- filled workbooks in batch and validate -----------------------------------------
 
 
@@ -286,6 +315,7 @@ def test_extra_sheet_is_ignored(runner: CliRunner, filled: Path) -> None:
         (datetime.date(2021, 5, 1), "xlsx_date"),
         ("85", "bad_number"),  # a number typed as text
         ("85,5", "bad_number"),  # a decimal comma in a text cell
+        ("#N/A", "xlsx_error"),
     ],
 )
 def test_bad_answer_cell(runner: CliRunner, filled: Path, value: Any, code: str) -> None:
