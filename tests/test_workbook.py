@@ -456,3 +456,17 @@ def test_fast_cell_scan_reads_what_the_xml_parser_reads(
         raws, merged = book._tree(part)
         assert book._cells(scanned[0]) == book._cells(raws), name
         assert scanned[1] == merged
+
+
+def test_batch_cache_keys_workbooks_on_their_bytes(runner: CliRunner, filled: Path) -> None:
+    cache = filled.parent / "cache"
+    args = ["batch", str(filled), "--rules", str(MINI), "-f", "json", "--cache", str(cache)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert len(list(cache.rglob("*.json"))) == 1
+    second = runner.invoke(app, args)
+    assert second.stdout == first.stdout
+    edit(filled, lambda wb, ws, cols, rows: ws.cell(rows["h.x.a"], cols["Answer"], 12))
+    third = runner.invoke(app, args)
+    assert third.stdout != first.stdout
+    assert len(list(cache.rglob("*.json"))) == 2

@@ -30,6 +30,7 @@ from ..limits import current as current_limits
 MAX_MEMBERS = 1000
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR bytes
 RATIO_FLOOR = 1 << 20
+TREE_BYTES = 16 << 20  # the largest part parsed into an element tree (the general path)
 EXPANSION = 10  # the parts may hold at most this many times the file limit, in total
 
 Kind = Literal["s", "n", "b", "e", "f", "d"]  # text, number, boolean, error, formula, date
@@ -154,6 +155,12 @@ class Book:
             raise self._fail("xlsx_corrupt", message)
         if cut is not None:
             data = cut(data)
+        if len(data) > TREE_BYTES:
+            # an element tree takes ten times its XML: only the scanner reads larger parts
+            message = _("the workbook's part {part} is {size} bytes; the limit is {limit}").format(
+                part=part, size=len(data), limit=TREE_BYTES
+            )
+            raise self._fail("too_large", message)
         try:
             return ET.fromstring(data)
         except ET.ParseError as exc:
