@@ -243,7 +243,7 @@ def workbook_bytes(
                 continue
             value = fields.get(col.field or "")
             if col.kind == "count":
-                if not names_:
+                if q.counts is None:
                     sheet.write_blank(row, j, None, f["unused"])
                     continue
                 given = value.get(names_[col.index]) if isinstance(value, dict) else None
@@ -253,7 +253,8 @@ def workbook_bytes(
                     sheet.write_number(
                         row, j, _exact(("answers", q.id, "counts"), given), f["fill_number"]
                     )
-                _count_validation(valid, sheet, row, j, q.counts.inputs[names_[col.index]])  # type: ignore[union-attr]
+                label = q.counts.inputs[names_[col.index]]
+                _count_validation(valid, sheet, row, j, label)
             elif col.kind == "value":
                 if isinstance(value, str):
                     sheet.write_string(row, j, value, f["fill_text"])
