@@ -470,3 +470,13 @@ def test_batch_cache_keys_workbooks_on_their_bytes(runner: CliRunner, filled: Pa
     third = runner.invoke(app, args)
     assert third.stdout != first.stdout
     assert len(list(cache.rglob("*.json"))) == 2
+
+
+def test_a_cleared_year_is_a_missing_field_on_the_identity_sheet(
+    runner: CliRunner, filled: Path
+) -> None:
+    edit(filled, lambda wb, ws, cols, rows: setattr(wb["Identity"]["B7"], "value", None))
+    found = [p for p in problems(runner, filled) if p["code"] == "missing"]
+    assert [(p["message"], cell_of(p)) for p in found] == [
+        ("Identity!A4: required field 'year' is missing", (4, 1))
+    ]

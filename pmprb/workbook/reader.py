@@ -151,6 +151,8 @@ class _Reader:
                 spot = self.cells.get(loc) or self.keys.get(loc)
                 loc = loc[:-1]
             if spot is None:
+                spot = self.cells.get(())  # the file as a whole: its identity sheet
+            if spot is None:
                 out.append(Problem(self.shown, None, None, p.code, p.message, p.level))
                 continue
             sheet, row, col = spot
@@ -284,6 +286,7 @@ class _Reader:
             elif value is not None or key == "unit.instansi":
                 unit[key.split(".")[1]] = value if value is not None else ""
         self.cells[("unit",)] = (sheet.name, rows["unit.name"], 2)
+        self.cells[()] = (sheet.name, rows["unit.name"], 1)
         return out
 
     def _columns(
