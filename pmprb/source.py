@@ -28,11 +28,14 @@ class Source:
     made_for: str | None = None  # a workbook's recorded rule set digest
 
 
-def is_workbook(path: Path | str) -> bool:
-    """Whether a path names a spreadsheet (read by pmprb.workbook) rather than YAML."""
-    from .workbook import is_workbook as check
+# Names read as workbooks by pmprb.workbook (the other spreadsheet kinds get a clear
+# problem there); everything else is YAML. Checked here so that YAML runs never import it.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx")
 
-    return check(path)
+
+def is_workbook(path: Path | str) -> bool:
+    """Whether a path names a spreadsheet rather than a YAML answer file."""
+    return str(path).lower().endswith(WORKBOOK_SUFFIXES)
 
 
 def read_content(path: Path, shown: str) -> str | bytes:

@@ -10,13 +10,3 @@ Imported only when a workbook is involved: `pmprb --help` and YAML runs never lo
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-
-# Names that are read as workbooks (the other spreadsheet kinds get a clear problem).
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx")
-
-
-def is_workbook(path: Path | str) -> bool:
-    """Whether a path names a spreadsheet rather than a YAML answer file."""
-    return str(path).lower().endswith(SUFFIXES)
