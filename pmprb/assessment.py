@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -35,9 +36,7 @@ from .loader import (
     explain_not_number,
     locate,
     non_ascii_hint,
-    parse,
     pydantic_pending,
-    read_text,
     shorten,
     suggest,
     suggest_field,
@@ -46,6 +45,8 @@ from .rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
+
+    from .source import Source
 
 
 def _scalar(value: Any) -> str | int | Decimal:
@@ -459,10 +460,10 @@ def load_assessment(
     path: Path, rules_ref: str | None = None, display: str | None = None
 ) -> Assessment:
     """Read, parse and validate one answer file; every problem raises ProblemsError at once."""
+    from .source import read_source
+
     shown = display or display_path(path)
-    text = read_text(path, shown)
-    data = parse(shown, text)
-    return validate_assessment(data, shown, text, rules_ref)
+    return validate_source(read_source(path, shown), rules_ref)
 
 
 def _rules_for(named: Any, rules_ref: str | None) -> tuple[LoadedRules | None, list[Pending]]:
@@ -555,12 +556,39 @@ def usable_answers(data: dict[Any, Any], rules: LoadedRules) -> dict[str, Given]
 def validate_assessment(
     data: Any, path: str, text: str, rules_ref: str | None = None, root: Node | None = None
 ) -> Assessment:
-    """Validate parsed answer data against its rule set (or the one given).
+    """Validate parsed YAML answer data against its rule set (or the one given).
+
+    `root`, the text's node tree when the caller kept it (loader.parse_nodes), spares
+    composing the text again to locate problems.
+    """
+
+    def where(pending: Iterable[Pending]) -> list[Problem]:
+        return locate(path, text, pending, root)
+
+    return validate_data(data, path, where, rules_ref)
+
+
+def validate_source(source: Source, rules_ref: str | None = None) -> Assessment:
+    """Validate an answer file of either format (source.Source)."""
+    return validate_data(
+        source.data, source.path, source.where, rules_ref, source.extra, source.made_for
+    )
+
+
+def validate_data(
+    data: Any,
+    path: str,
+    where: Callable[[Iterable[Pending]], list[Problem]],
+    rules_ref: str | None = None,
+    extra: Sequence[Pending] = (),
+    made_for: str | None = None,
+) -> Assessment:
+    """Validate raw answer data (from YAML or a workbook) against its rule set.
 
     Every problem is reported at once: when the schema check fails, the answers that are
-    well-formed on their own are still checked against the rule set. `root`, the text's
-    node tree when the caller kept it (loader.parse_nodes), spares composing the text
-    again to locate problems.
+    well-formed on their own are still checked against the rule set. `where` locates
+    problems in the file; `extra` are problems its reader found; `made_for` is the digest
+    of the rule set a workbook was made for, checked against the one it is scored with.
     """
     if data is None:
         message = _("the file is empty: an answer file needs rules, year, unit and answers")
@@ -570,18 +598,14 @@ def validate_assessment(
         raise ProblemsError([Problem(path, 1, 1, "not_mapping", message)])
     why = not_answer_file(data)
     if why is not None:
-        raise ProblemsError(
-            locate(path, text, [Pending((), "not_answer_file", not_answer_message(why))], root)
-        )
+        raise ProblemsError(where([Pending((), "not_answer_file", not_answer_message(why))]))
     limit = current_limits().max_answers
     raw_answers = data.get("answers")
     if isinstance(raw_answers, dict) and len(raw_answers) > limit:
         # refuse before validating thousands of entries
         message = _("{n} answers; the limit is {limit}").format(n=len(raw_answers), limit=limit)
-        raise ProblemsError(
-            locate(path, text, [Pending(("answers",), "too_many", message, "key")], root)
-        )
-    pending: list[Pending] = []
+        raise ProblemsError(where([Pending(("answers",), "too_many", message, "key")]))
+    pending: list[Pending] = [p for p in extra if p.level == "error"]
     model: AnswerFile | None = None
     try:
         model = AnswerFile.model_validate(data)
@@ -600,6 +624,8 @@ def validate_assessment(
                 file=named, given=loaded.rules.id
             )
             pending.append(Pending(("rules",), "rules_mismatch", message))
+        if made_for is not None and isinstance(named, str):
+            pending.extend(_made_for(loaded, named, made_for))
         if model is not None:
             raw_answers, raw_scores = dict(model.answers), dict(model.scores)
         else:
@@ -607,8 +633,8 @@ def validate_assessment(
         answers, scores, adjusted, found = check(raw_answers, raw_scores, loaded)
         pending.extend(found)
     if pending or model is None or loaded is None:
-        raise ProblemsError(locate(path, text, pending, root))
-    warnings: list[Pending] = []
+        raise ProblemsError(where(pending))
+    warnings: list[Pending] = [p for p in extra if p.level != "error"]
     years = loaded.rules.years
     if years is not None and not years[0] <= model.year <= years[1]:
         message = _("{year} is outside the years of rule set '{id}' ({lo}-{hi})").format(
@@ -622,6 +648,21 @@ def validate_assessment(
         loaded,
         answers,
         scores,
-        tuple(locate(path, text, warnings, root)),
+        tuple(where(warnings)),
         adjusted,
     )
+
+
+def _made_for(loaded: LoadedRules, named: str, digest: str) -> list[Pending]:
+    """A problem when a workbook was made from another version of its rule set."""
+    for r in loaded.lineage():
+        if r.rules.id == named:
+            if r.digest == digest:
+                return []
+            message = _(
+                "the workbook was made for another version of rule set '{id}' (sha256 "
+                "{made}...; this one is {now}...): make it again with `pmprb init --format "
+                "xlsx`, or score it with the rule set file it was made for (--rules)"
+            ).format(id=named, made=digest[:12], now=r.digest[:12])
+            return [Pending(("rules",), "rules_version", message)]
+    return []

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from .assessment import validate_assessment
+from .assessment import validate_source
 from .cache import EntryStore, load_key
 from .engine import Result, round_half_up, score, weak_areas
 from .errors import Problem, ProblemsError
@@ -41,8 +41,9 @@ from .files import answer_files
 from .i18n import _, set_language
 from .limits import current as current_limits
 from .limits import worker_deadline
-from .loader import Pending, locate, parse, read_text
+from .loader import Pending
 from .rules import LoadedRules, load_rules
+from .source import content_key, open_source, read_content, read_source
 
 Ratio = tuple[int, int]  # an exact share in [0, 1] as (numerator, denominator), reduced
 
@@ -446,15 +447,15 @@ def cache_for(options: Options) -> Cache | None:
 def score_file(path: Path, display: str, options: Options, store: Cache | None) -> Outcome:
     """Read, validate and score one file into a summary, or a Failure with its problems."""
     try:
-        text = read_text(path, display)
-        key = store.key(text) if store is not None else ""
+        content = read_content(path, display)
+        key = store.key(content_key(content)) if store is not None else ""
         if store is not None:
             hit = store.get(key, display)
             if hit is not None:
                 return hit
-        data = parse(display, text)
-        assessment = validate_assessment(data, display, text, options.rules)
-        named = data.get("rules") if options.rules is None else options.rules
+        source = open_source(display, content)
+        assessment = validate_source(source, options.rules)
+        named = source.data.get("rules") if options.rules is None else options.rules
         summary = summarise(score(assessment), str(named), options.detail)
         if store is not None:
             store.put(key, summary)
@@ -927,7 +928,7 @@ def _duplicates(units: list[UnitSummary]) -> tuple[list[UnitSummary], list[Failu
 def _locate_code(path: str, message: str) -> Problem:
     pending = Pending(("unit", "code"), "duplicate_unit", message)
     try:
-        return locate(path, read_text(Path(path), path), [pending])[0]
+        return read_source(Path(path), path).where([pending])[0]
     except ProblemsError:
         return Problem(path, None, None, pending.code, message)
 

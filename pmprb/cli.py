@@ -211,7 +211,8 @@ def main_options(lang: LangOption = None) -> None:
 @handle_problems
 def score(
     file: Annotated[
-        Path, typer.Argument(help="The unit's answer file (YAML).", show_default=False)
+        Path,
+        typer.Argument(help="The unit's answer file (YAML or .xlsx).", show_default=False),
     ],
     rules: RulesOption = None,
     format: Annotated[
@@ -255,7 +256,7 @@ def batch(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Answer files, or folders searched recursively for *.yaml and *.yml.",
+            help="Answer files, or folders searched recursively for *.yaml, *.yml and *.xlsx.",
             show_default=False,
         ),
     ],
@@ -324,7 +325,7 @@ def batch(
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
     if not files and not unread:
-        _bad_usage(_("no answer files (*.yaml, *.yml) found"))
+        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,
@@ -510,16 +511,23 @@ def init(
         typer.Option(
             "--output",
             "-o",
-            help="File to write (default: <code>-<year>.yaml).",
+            help="File to write (default: <code>-<year>.yaml or .xlsx).",
             show_default=False,
         ),
     ] = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="yaml, or xlsx: a fillable LKE workbook (Excel, LibreOffice)."
+        ),
+    ] = "yaml",
 ) -> None:
     """Write a blank answer file with every question, its text and allowed answers.
 
     Never overwrites an existing file (exit 2).
     """
     from .files import write_atomic
+    from .report import AnswerFormat
     from .rules import LEVELS, default_rules_for, load_rules
     from .template import blank_answer_file
 
@@ -537,9 +545,19 @@ def init(
                 id=rules, year=year
             )
         )
+    fmt = _format(AnswerFormat, format)
     loaded = load_rules(rules)
-    target = output or Path(f"{_slug(code)}-{year}.yaml")
-    text = blank_answer_file(loaded, unit, code, year, instansi)
+    target = output or Path(f"{_slug(code)}-{year}.{fmt.value}")
+    text: str | bytes
+    if fmt is AnswerFormat.xlsx:
+        from .workbook.writer import workbook_bytes
+
+        person = {"name": unit, "code": code, "instansi": instansi}
+        text = workbook_bytes(loaded, loaded.rules.id, person, year)
+    else:
+        from .template import blank_answer_file
+
+        text = blank_answer_file(loaded, unit, code, year, instansi)
     try:
         write_atomic(target, text, overwrite=False)
     except FileExistsError:
@@ -553,6 +571,45 @@ def init(
             year=year, id=loaded.rules.id, lo=years[0], hi=years[1]
         )
         _say(_("warning: {message}; check --year and --rules").format(message=warning), "yellow")
+
+
+@app.command()
+@handle_problems
+def convert(
+    file: Annotated[
+        Path, typer.Argument(help="A valid answer file: YAML or .xlsx.", show_default=False)
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The file to write: .xlsx or .yaml.", show_default=False
+        ),
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """Convert an answer file from YAML to an LKE workbook (.xlsx) or back, losslessly.
+
+    The file must be valid (its problems are listed, exit 1). Never overwrites an
+    existing file (exit 2).
+    """
+    from .files import ProtectedFile, write_atomic
+    from .source import is_workbook
+
+    to_xlsx = output.suffix.lower() == ".xlsx"
+    if not to_xlsx and output.suffix.lower() not in (".yaml", ".yml"):
+        _bad_usage(_("the output must be a .xlsx or a .yaml file: {path}").format(path=output))
+    if is_workbook(file) == to_xlsx:
+        _bad_usage(_("convert goes from YAML to .xlsx or from .xlsx to YAML"))
+    from .convert import to_workbook, to_yaml
+
+    payload = to_workbook(file, str(file), rules) if to_xlsx else to_yaml(file, str(file), rules)
+    try:
+        write_atomic(output, payload, overwrite=False, protect=[file])
+    except (FileExistsError, ProtectedFile):
+        _bad_usage(_("{path} already exists; not overwritten").format(path=output))
+    except OSError as exc:
+        _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
+    _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
 
 
 def _slug(text: str) -> str:
@@ -664,7 +721,7 @@ def rules_diff(
 @handle_problems
 def validate(
     paths: Annotated[
-        list[Path], typer.Argument(help="Answer files or directories (*.yaml, *.yml).")
+        list[Path], typer.Argument(help="Answer files or directories (*.yaml, *.yml, *.xlsx).")
     ],
     rules: RulesOption = None,
     format: Annotated[

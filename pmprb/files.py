@@ -188,13 +188,13 @@ def write_atomic(
         raise
 
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
 def answer_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Files as given, and *.yaml / *.yml under directories; each once, with its display path
-    (escape.path: bytes that are not UTF-8 and control characters shown as escapes); and the
-    folders that could not be read, as problems.
+    """Files as given, and *.yaml / *.yml / *.xlsx under directories; each once, with its
+    display path (escape.path: bytes that are not UTF-8 and control characters shown as
+    escapes); and the folders that could not be read, as problems.
 
     Walking a directory is sorted, skips hidden files and directories (.git, .github,
     .pre-commit-config.yaml) and does not follow symbolic links to directories. A file named
@@ -254,6 +254,8 @@ def answer_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Pr
                 elif entry.name.lower().endswith(SUFFIXES):
                     names.append(entry.name)
             for name in sorted(names):
-                add(folder / name)
+                # "~$name.xlsx" is the lock file Excel keeps beside a workbook it has open
+                if not name.startswith("~$"):
+                    add(folder / name)
             stack.extend(folder / name for name in sorted(dirs, reverse=True))
     return out, problems

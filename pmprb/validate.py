@@ -21,20 +21,21 @@ from .assessment import (
     not_answer_file,
     not_answer_message,
     usable_answers,
-    validate_assessment,
+    validate_source,
 )
 from .errors import Exit, Problem, ProblemsError, RulesError, has_errors
 from .escape import path as display_path
 from .files import answer_files
 from .i18n import _, ngettext
-from .loader import Pending, locate, parse_nodes, read_text
+from .loader import Pending
 from .rules import ChoiceScale, LoadedRules, Node, load_rules
+from .source import read_source
 
 # A file that could not be read at all: the tool could not run on it (exit 2).
 # a path that cannot be read, or a --fail-under-category that a file's rule set lacks
 CANNOT_RUN = frozenset({"not_found", "unreadable", "unknown_category"})
 # A problem about the rule set named, not the answers: completeness checks would only add noise.
-_WRONG_RULES = frozenset({"rules_mismatch", "unknown_rules"})
+_WRONG_RULES = frozenset({"rules_mismatch", "unknown_rules", "rules_version"})
 MISSING_LISTED = 10  # question ids named in a "missing from answers" message
 
 
@@ -152,7 +153,15 @@ def validate_paths(paths: Sequence[Path], options: Options) -> Report:
     if not files and not unread:
         shown = " ".join(display_path(p) for p in paths) or "."
         raise ProblemsError(
-            [Problem(shown, None, None, "no_files", _("no answer files (*.yaml, *.yml) found"))]
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "no_files",
+                    _("no answer files (*.yaml, *.yml, *.xlsx) found"),
+                )
+            ]
         )
     run = _Run(options)
     named = {str(p) for p in paths if not p.is_dir()}
@@ -234,10 +243,10 @@ class _Run:
         With `skip_other`, a file that is not an answer file gives only the note why (a str).
         """
         try:
-            text = read_text(path, shown)
-            data, root = parse_nodes(shown, text)
+            source = read_source(path, shown, keep_nodes=True)
         except ProblemsError as exc:
             return FileReport(shown, tuple(exc.problems))
+        data = source.data
         if skip_other and isinstance(data, dict):
             why = not_answer_file(data)
             if why is not None:
@@ -245,7 +254,7 @@ class _Run:
         problems: list[Problem] = []
         assessment: Assessment | None = None
         try:
-            assessment = validate_assessment(data, shown, text, self.options.rules, root)
+            assessment = validate_source(source, self.options.rules)
             problems.extend(assessment.warnings)
         except ProblemsError as exc:
             # a broken rule set named by the file (RulesError) is this file's problem too:
@@ -256,7 +265,10 @@ class _Run:
             loaded = assessment.rules if assessment is not None else self._rules_of(data)
             if loaded is not None:
                 pending = self._completeness(data, loaded, assessment)
-                problems.extend(locate(shown, text, pending, root))
+                # a question whose cell the reader refused (a formula...) is said once
+                refused = {p.loc[:2] for p in source.extra}
+                pending = [p for p in pending if p.code != "unanswered" or p.loc[:2] not in refused]
+                problems.extend(source.where(pending))
         wanted = self.options.fail_under_category
         if loaded is not None and wanted is not None and _band_rank(loaded, wanted) is None:
             problems.append(_unknown_category(shown, loaded, wanted))

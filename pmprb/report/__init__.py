@@ -51,3 +51,10 @@ class GuideFormat(StrEnum):
 
     markdown = "markdown"
     html = "html"
+
+
+class AnswerFormat(StrEnum):
+    """Formats of an answer file (`pmprb init --format`, `pmprb convert`)."""
+
+    yaml = "yaml"
+    xlsx = "xlsx"
