@@ -63,3 +63,19 @@ def need_program(name: str) -> str:
     if os.environ.get("PMPRB_REQUIRE_PROGRAMS") == "1":
         pytest.fail(reason + "; PMPRB_REQUIRE_PROGRAMS=1 makes it required")
     pytest.skip(reason)
+
+
+def need_domain() -> Path:
+    """The shared domain tables (../shared/domain beside the clone, or PMPRB_DOMAIN) that the
+    rule set generators read; they are not part of the repository. Without them the test
+    skips with its reason; CI, which has them beside its clone, sets PMPRB_REQUIRE_DOMAIN=1
+    so such a test fails instead of skipping."""
+    import os
+
+    domain = Path(os.environ.get("PMPRB_DOMAIN", ROOT.parent / "shared" / "domain"))
+    if (domain / "rb-2023-lke.tsv").is_file():
+        return domain
+    reason = f"needs the shared domain tables in {domain} (set PMPRB_DOMAIN)"
+    if os.environ.get("PMPRB_REQUIRE_DOMAIN") == "1":
+        pytest.fail(reason + "; PMPRB_REQUIRE_DOMAIN=1 makes it required")
+    pytest.skip(reason)

@@ -13,7 +13,7 @@ from pmprb.assessment import load_assessment
 from pmprb.engine import score
 from pmprb.rules import bundled_dir, bundled_ids, load_rules
 
-from .conftest import ROOT
+from .conftest import ROOT, need_domain
 
 EXAMPLES = sorted((ROOT / "assessments").rglob("*.yaml"))
 
@@ -133,6 +133,17 @@ def test_kota_sukamaju_2019_example_uses_14_2014() -> None:
     assert result.assessment.unit.instansi.endswith("(fiktif)")
     assert result.band is not None
     assert result.unanswered == 0
+
+
+@pytest.mark.parametrize(
+    "generator", ["build_rules_26_2020", "build_rules_14_2014", "build_rules_zi_2022"]
+)
+def test_bundled_rule_sets_are_what_their_generators_write(generator: str) -> None:
+    import importlib
+
+    domain = need_domain()
+    module = importlib.import_module(f"tools.{generator}")
+    assert module.main([str(domain), "--check"]) == 0
 
 
 def test_generated_examples_are_up_to_date() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from decimal import Decimal
 from fractions import Fraction as F
 from pathlib import Path
@@ -15,19 +14,11 @@ from pmprb.engine import NodeResult, score
 from pmprb.rulecheck import check_rules
 from pmprb.rules import NumberScale, load_rules
 
-from .conftest import ROOT
+from .conftest import ROOT, need_domain
 
 LEVELS = ("kl", "provinsi", "kabkota")
 EXAMPLES = ROOT / "assessments" / "evaluasi-rb-2023"
 SUKAMAJU = ROOT / "assessments" / "sukamaju-evaluasi-rb-2025"
-# the shared domain tables sit beside the clone in CI; PMPRB_DOMAIN points elsewhere
-DOMAIN = Path(os.environ.get("PMPRB_DOMAIN", ROOT.parent / "shared" / "domain"))
-
-
-def need_domain() -> Path:
-    if not (DOMAIN / "rb-2023-lke.tsv").is_file():
-        pytest.skip(f"needs the shared domain tables in {DOMAIN} (set PMPRB_DOMAIN)")
-    return DOMAIN
 
 
 def nodes(root: NodeResult) -> dict[str, NodeResult]:
