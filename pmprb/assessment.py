@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -15,7 +15,9 @@ from pydantic import (
     Discriminator,
     Field,
     PlainValidator,
+    StrictBool,
     StrictInt,
+    StrictStr,
     Tag,
     TypeAdapter,
     ValidationError,
@@ -98,6 +100,52 @@ def _one_or_many(value: Any) -> Any:
     return value
 
 
+class Appeal(_Model):
+    """The unit's appeal (sanggah) against a review value."""
+
+    status: Literal["submitted", "accepted", "rejected", "withdrawn"] = Field(
+        description="submitted, accepted, rejected or withdrawn"
+    )
+    reason: str = Field("", description="Why the unit disagrees with the review value")
+
+
+class Review(_Model):
+    """The reviewer's side of one answer (nilai TPI / evaluator): value, note, advice.
+
+    One class with every field declared once: the YAML reader and the workbook reader read
+    the same fields (a workbook column per field). The value is an `answer` or `counts`,
+    or `not_counted` (with the justification) where the rule set allows it; a review with
+    no value (a note only) leaves the unit's answer in force.
+    """
+
+    answer: Scalar | None = Field(None, description="The reviewer's option label or number")
+    counts: dict[str, StrictInt] | None = Field(
+        None, description="The reviewer's inputs of a count-based question"
+    )
+    not_counted: StrictStr | StrictBool | None = Field(
+        None,
+        description="The reviewer marks the line not counted: the justification; only where "
+        "the rule set allows it",
+    )
+    note: str = Field("", description="The reviewer's note (catatan)")
+    recommendation: str = Field("", description="The reviewer's recommendation (rekomendasi)")
+    by: str = Field("", description="Who reviewed: TPI, Inspektorat, evaluator's name")
+    appeal: Appeal | None = Field(None, description="The unit's appeal (sanggah)")
+    response: str = Field("", description="The reviewer's response to the appeal")
+
+    @model_validator(mode="after")
+    def _one_value(self) -> Review:
+        given = [self.answer is not None, self.counts is not None, self.not_counted is not None]
+        if sum(given) > 1:
+            raise ValueError(_("give one of `answer`, `counts` or `not_counted`"))
+        return self
+
+    @property
+    def has_value(self) -> bool:
+        """The reviewer gave a value (else the unit's answer stays in force)."""
+        return self.answer is not None or self.counts is not None or self.not_counted is not None
+
+
 class LongAnswer(_Model):
     """An answer with its data dukung (evidence) and a note.
 
@@ -113,6 +161,7 @@ class LongAnswer(_Model):
         (), description="Data dukung: document names or links"
     )
     note: str = Field("", description="Free-text note")
+    review: Review | None = Field(None, description="The reviewer's value, note and advice")
 
     @model_validator(mode="after")
     def _answer_or_counts(self) -> LongAnswer:
@@ -172,6 +221,17 @@ class Given(NamedTuple):
     note: str = ""
 
 
+class Reviewed(NamedTuple):
+    """One answer's review as checked: the reviewer's value (None: a note only)."""
+
+    given: Given | None
+    note: str = ""
+    recommendation: str = ""
+    by: str = ""
+    appeal: Appeal | None = None
+    response: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """A validated answer file, ready to score."""
@@ -183,6 +243,8 @@ class Assessment:
     answers: dict[str, Given]
     scores: dict[str, Fraction]
     warnings: tuple[Problem, ...] = ()
+    # question id -> the review of its answer (issue 12); scoring reads `answers` only
+    reviews: dict[str, Reviewed] = field(default_factory=dict)
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -346,6 +408,54 @@ def check(
     return answers, scores, pending
 
 
+def _review_loc(p: Pending) -> Pending:
+    """A problem of the review's value, located in the review block."""
+    loc = p.loc
+    return Pending((*loc[:2], "review", *loc[2:]), p.code, p.message, p.where, p.level)
+
+
+def _check_review(qid: str, ref: QuestionRef, review: Review) -> tuple[Reviewed, list[Pending]]:
+    """Check a review's value against the question's scale, as the unit's answer is."""
+    extra = (review.note, review.recommendation, review.by, review.appeal, review.response)
+    if not review.has_value:
+        return Reviewed(None, *extra), []
+    if review.not_counted is not None:
+        # not-counted lines come with the 2023 scheme (QuestionRef.not_counted); a rule set
+        # without them refuses the marking, as it refuses it on the unit's own answer
+        if not getattr(ref, "not_counted", False):
+            message = _(
+                "the review of '{qid}' cannot mark it not counted: its rule set does not allow it"
+            )
+            loc = ("answers", qid, "review", "not_counted")
+            return Reviewed(None, *extra), [
+                Pending(loc, "not_counted_refused", message.format(qid=qid))
+            ]
+        as_unit = LongAnswer.model_validate({"not_counted": review.not_counted})
+    else:
+        as_unit = LongAnswer(answer=review.answer, counts=review.counts)
+    given, found = _check_answer(qid, ref, as_unit)
+    if given is not None:
+        given = given._replace(note=review.note)
+    return Reviewed(given, *extra), [_review_loc(p) for p in found]
+
+
+def check_reviews(
+    raw_answers: dict[str, Any], rules: LoadedRules
+) -> tuple[dict[str, Reviewed], list[Pending]]:
+    """Check the review block of every long-form answer of a known question."""
+    reviews: dict[str, Reviewed] = {}
+    pending: list[Pending] = []
+    for qid, raw in raw_answers.items():
+        ref = rules.questions.get(qid)
+        if ref is None or not isinstance(raw, LongAnswer) or raw.review is None:
+            continue  # an unknown question is reported by check()
+        reviewed, found = _check_review(qid, ref, raw.review)
+        pending.extend(found)
+        if not found:
+            reviews[qid] = reviewed
+    return reviews, pending
+
+
 def load_assessment(
     path: Path, rules_ref: str | None = None, display: str | None = None
 ) -> Assessment:
@@ -385,6 +495,10 @@ def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
         return list(UnitInfo.model_fields)
     if len(loc) == 2 and loc[0] == "answers":
         return list(LongAnswer.model_fields)
+    if len(loc) == 3 and loc[0] == "answers" and loc[2] == "review":
+        return list(Review.model_fields)
+    if len(loc) == 4 and loc[0] == "answers" and loc[2:] == ("review", "appeal"):
+        return list(Appeal.model_fields)
     return []
 
 
@@ -482,6 +596,7 @@ def validate_assessment(
     pending.extend(found)
     answers: dict[str, Given] = {}
     scores: dict[str, Fraction] = {}
+    reviews: dict[str, Reviewed] = {}
     if loaded is not None:
         named = data.get("rules")
         # an overlay scores the answer files of the rule sets it extends
@@ -495,6 +610,8 @@ def validate_assessment(
         else:
             raw_answers, raw_scores = _salvage(data, pending)
         answers, scores, found = check(raw_answers, raw_scores, loaded)
+        pending.extend(found)
+        reviews, found = check_reviews(raw_answers, loaded)
         pending.extend(found)
     if pending or model is None or loaded is None:
         raise ProblemsError(locate(path, text, pending, root))
@@ -513,4 +630,5 @@ def validate_assessment(
         answers,
         scores,
         tuple(locate(path, text, warnings, root)),
+        reviews,
     )

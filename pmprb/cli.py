@@ -119,6 +119,14 @@ LangOption = Annotated[
         show_default=False,
     ),
 ]
+BasisOption = Annotated[
+    str,
+    typer.Option(
+        "--basis",
+        help="Whose answers: unit (default), review (the reviewer's values, the unit's where "
+        "none) or both (side by side, with the difference).",
+    ),
+]
 RulesOption = Annotated[
     str | None,
     typer.Option(
@@ -162,20 +170,31 @@ def score(
         str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
     ] = "table",
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
+    basis: BasisOption = "unit",
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
+    --basis review scores the reviewer's values (the unit's answer where none); --basis
+    both shows the two side by side with the difference.
     Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
     """
     from .assessment import load_assessment
     from .engine import score as score_assessment
     from .report import Format
+    from .review import Basis
 
     fmt = _format(Format, format)
+    try:
+        side = Basis(basis.strip().lower())
+    except ValueError:
+        _bad_usage(_("unknown basis '{basis}'; use unit, review or both").format(basis=basis))
     assessment = load_assessment(file, rules)
-    result = score_assessment(assessment)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
+    if side is not Basis.unit:
+        _score_review(assessment, side, fmt, top)
+        return
+    result = score_assessment(assessment)
     if fmt is Format.table:
         from .report.table import render
 
@@ -189,6 +208,43 @@ def score(
         Format.markdown: text.to_markdown,
     }
     _stdout(renderer[fmt](result), human=fmt is Format.markdown)
+
+
+def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
+    """`score --basis review|both`: the reviewer's result, or both side by side."""
+    from .engine import score as score_assessment
+    from .report import Format
+    from .report import compare as view
+    from .review import Basis, compare, on_basis, reviewed_count
+
+    if side is Basis.both:
+        comp = compare(assessment)
+        if fmt is Format.table:
+            _show(view.render_compare(comp))
+            return
+        renderer = {
+            Format.json: view.compare_json,
+            Format.csv: view.compare_csv,
+            Format.markdown: view.compare_markdown,
+        }
+        _stdout(renderer[fmt](comp), human=fmt is Format.markdown)
+        return
+    result = score_assessment(on_basis(assessment, Basis.review))
+    reviewed = reviewed_count(assessment)
+    if fmt is not Format.json:  # JSON carries the count itself
+        _say(view.reviewed_line(reviewed, result.questions))
+    if fmt is Format.table:
+        from .report.table import render
+
+        _show(render(result, top))
+        return
+    from .report import text
+
+    if fmt is Format.json:
+        _stdout(view.basis_json(result, reviewed), human=False)
+        return
+    plain = {Format.csv: text.to_csv, Format.markdown: text.to_markdown}
+    _stdout(plain[fmt](result), human=fmt is Format.markdown)
 
 
 @app.command()
