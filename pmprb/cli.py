@@ -184,10 +184,7 @@ def score(
     from .review import Basis
 
     fmt = _format(Format, format)
-    try:
-        side = Basis(basis.strip().lower())
-    except ValueError:
-        _bad_usage(_("unknown basis '{basis}'; use unit, review or both").format(basis=basis))
+    side = _basis(basis)
     assessment = load_assessment(file, rules)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
@@ -245,6 +242,67 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
         return
     plain = {Format.csv: text.to_csv, Format.markdown: text.to_markdown}
     _stdout(plain[fmt](result), human=fmt is Format.markdown)
+
+
+@app.command()
+@handle_problems
+def explain(
+    file: Annotated[Path, typer.Argument(help="The answer file (YAML).", show_default=False)],
+    node: Annotated[
+        str, typer.Argument(help="Node id (default: root, the index).", show_default=False)
+    ] = "root",
+    rules: RulesOption = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    basis: BasisOption = "unit",
+) -> None:
+    """How a node's points are computed, down to each answer, in exact decimals: weights,
+    effective maxima, answer values, published scores.
+
+    Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run (unknown node).
+    """
+    from .assessment import load_assessment
+    from .engine import score as score_assessment
+    from .explain import explain as explain_node
+    from .explain import node_ids
+    from .loader import suggest
+    from .report import Format
+    from .report import explain as view
+    from .review import on_basis
+
+    fmt = _format(Format, format)
+    side = _basis(basis, allow_both=False)
+    assessment = load_assessment(file, rules)
+    if assessment.warnings:
+        print_problems(list(assessment.warnings))
+    result = score_assessment(on_basis(assessment, side))
+    ex = explain_node(result, node)
+    if ex is None:
+        _bad_usage(
+            _("unknown node id '{id}'{hint}").format(id=node, hint=suggest(node, node_ids(result)))
+        )
+    renderer = {
+        Format.table: view.explain_text,
+        Format.json: view.explain_json,
+        Format.csv: view.explain_csv,
+        Format.markdown: view.explain_markdown,
+    }
+    _stdout(renderer[fmt](ex), human=fmt in (Format.table, Format.markdown))
+
+
+def _basis(value: str, allow_both: bool = True) -> Any:
+    """A --basis value (any case); anything else is bad usage (exit 2)."""
+    from .review import Basis
+
+    try:
+        side = Basis(value.strip().lower())
+    except ValueError:
+        side = None
+    if side is None or (side is Basis.both and not allow_both):
+        allowed = "unit, review or both" if allow_both else "unit or review"
+        _bad_usage(_("unknown basis '{basis}'; use {allowed}").format(basis=value, allowed=allowed))
+    return side
 
 
 @app.command()
