@@ -291,6 +291,105 @@ def explain(
     _stdout(renderer[fmt](ex), human=fmt in (Format.table, Format.markdown))
 
 
+@app.command()
+@handle_problems
+def plan(
+    file: Annotated[Path, typer.Argument(help="The answer file (YAML).", show_default=False)],
+    target: Annotated[
+        str, typer.Option("--target", help="The category to reach, e.g. B.", show_default=False)
+    ],
+    rules: RulesOption = None,
+    basis: BasisOption = "unit",
+    max_changes: Annotated[
+        int | None,
+        typer.Option("--max-changes", min=0, help="At most this many changes.", show_default=False),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Change only questions under this area or node (repeat).",
+            show_default=False,
+        ),
+    ] = None,
+    fixed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fixed", help="Never change this question or node (repeat).", show_default=False
+        ),
+    ] = None,
+    numeric: Annotated[
+        bool,
+        typer.Option("--numeric", help="Also raise numeric answers (external indices)."),
+    ] = False,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+) -> None:
+    """The fewest answer changes (a step up one option; with --numeric, a number raised)
+    that make the index reach a category after the rule set's rounding.
+
+    Exit codes: 0 a plan (or already reached); 1 the target cannot be reached or the input
+    is invalid; 2 the tool could not run.
+    """
+    from .assessment import load_assessment
+    from .engine import score as score_assessment
+    from .loader import suggest
+    from .plan import plan as make_plan
+    from .plan import questions_under
+    from .report import Format
+    from .report import plan as view
+    from .review import on_basis
+
+    fmt = _format(Format, format)
+    side = _basis(basis, allow_both=False)
+    assessment = load_assessment(file, rules)
+    if assessment.warnings:
+        print_problems(list(assessment.warnings))
+    result = score_assessment(on_basis(assessment, side))
+    bands = result.rules.rules.bands
+    if not bands:
+        _bad_usage(
+            _("rule set '{id}' has no categories to plan for").format(id=result.rules.rules.id)
+        )
+    band = next((b for b in bands if b.id.casefold() == target.strip().casefold()), None)
+    if band is None:
+        _bad_usage(
+            _("unknown category '{target}'; use one of: {all}").format(
+                target=target, all=", ".join(b.id for b in bands)
+            )
+        )
+    allowed: set[str] | None = None
+    names = [n.id for n in result.root.walk()] + [a.id for a in result.rules.rules.areas]
+    names += list(result.rules.questions)
+    for ids, kind in ((only, "--only"), (fixed, "--fixed")):
+        if not ids:
+            continue
+        found, unknown = questions_under(result, ids)
+        if unknown:
+            _bad_usage(
+                _("{option}: unknown id '{id}'{hint}").format(
+                    option=kind, id=unknown[0], hint=suggest(unknown[0], names)
+                )
+            )
+        if kind == "--only":
+            allowed = found
+        else:
+            frozen = frozenset(found)
+    made = make_plan(result, band, max_changes, allowed, frozen if fixed else frozenset(), numeric)
+    renderer = {
+        Format.table: view.plan_text,
+        Format.json: view.plan_json,
+        Format.csv: view.plan_csv,
+        Format.markdown: view.plan_markdown,
+    }
+    _stdout(renderer[fmt](made), human=fmt in (Format.table, Format.markdown))
+    if not made.reached:
+        if fmt in (Format.json, Format.csv):
+            _say(view.headline(made), "red")
+        raise typer.Exit(Exit.INVALID)
+
+
 def _basis(value: str, allow_both: bool = True) -> Any:
     """A --basis value (any case); anything else is bad usage (exit 2)."""
     from .review import Basis
