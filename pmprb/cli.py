@@ -442,6 +442,7 @@ def batch(
             show_default=False,
         ),
     ] = None,
+    basis: BasisOption = "unit",
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -454,6 +455,9 @@ def batch(
     from .report import BatchFormat
 
     fmt = _format(BatchFormat, format)
+    side = _basis(basis)
+    if side == "both" and (fmt is BatchFormat.xlsx or detail):
+        _bad_usage(_("--basis both is for table, json, csv and markdown, without --detail"))
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -474,6 +478,7 @@ def batch(
         detail=detail or fmt is BatchFormat.xlsx,
         cache_dir=str(cache) if cache is not None else None,
         language=resolve_language(),
+        basis=str(side),
     )
     if cache is not None:
         try:
@@ -488,13 +493,49 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
-    _emit_batch(result, fmt, detail, output, inputs, rules)
+    if side != "unit":
+        reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
+        _say(
+            _("{n} answers reviewed across {units} units.").format(n=reviewed, units=result.scored)
+        )
+    if side == "both":
+        _emit_review_batch(result, fmt, output, inputs, rules)
+    else:
+        _emit_batch(result, fmt, detail, output, inputs, rules)
     from .errors import has_errors
 
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
     if has_errors(list(result.problems)):
         raise typer.Exit(Exit.INVALID)
+
+
+def _emit_review_batch(
+    result: Any, fmt: Any, output: Path | None, inputs: list[Path], rules: str | None
+) -> None:
+    """The self-versus-review rekap, to the output file or stdout."""
+    from .report import BatchFormat
+    from .report import review_batch as view
+
+    if fmt is BatchFormat.table:
+        if output is None:
+            _show(view.render_review(result))
+            return
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
+        console.print(view.render_review(result))
+        payload = console.file.getvalue()  # type: ignore[attr-defined]
+    else:
+        payload = {
+            BatchFormat.json: view.review_json,
+            BatchFormat.csv: view.review_csv,
+            BatchFormat.markdown: view.review_markdown,
+        }[fmt](result)
+    if output is None:
+        _stdout(payload, human=fmt is BatchFormat.markdown)
+    elif not _write(output, payload, inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
 
 
 def _emit_batch(
