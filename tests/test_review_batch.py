@@ -112,3 +112,29 @@ def test_the_example_city(runner: CliRunner) -> None:
     area = next(a for a in data["groups"][0]["areas"] if a["id"] == "sdm")
     # one reviewed unit: its mean gap is the unit's own share gap
     assert abs(area["mean_gap"] - (sdm["unit"] - sdm["review"]) / sdm["max"]) < 0.0002
+
+
+DINKES = CITY / "dinkes.yaml"
+
+
+def test_every_command_on_the_reviewed_example_in_every_format_and_language(
+    runner: CliRunner,
+) -> None:
+    commands = [
+        ["score", str(DINKES), "--basis", "review"],
+        ["score", str(DINKES), "--basis", "both"],
+        ["explain", str(DINKES), "reform.sdm", "--basis", "review"],
+        ["plan", str(DINKES), "--target", "B", "--basis", "review"],
+    ]
+    for lang in ("id", "en"):
+        for command in commands:
+            for fmt in ("table", "json", "markdown", "csv"):
+                result = runner.invoke(app, ["--lang", lang, *command, "-f", fmt])
+                assert result.exit_code == 0, (lang, command, fmt, result.output)
+                assert result.stdout.strip(), (lang, command, fmt)
+                if fmt == "json":
+                    json.loads(result.stdout)
+    said = runner.invoke(app, ["--lang", "id", "plan", str(DINKES), "--target", "B"])
+    assert "perubahan membawa indeks dari 58.69" in said.stdout
+    shown = runner.invoke(app, ["--lang", "id", "explain", str(DINKES)])
+    assert "dibulatkan" in shown.stdout
