@@ -249,7 +249,8 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
 def explain(
     file: Annotated[Path, typer.Argument(help="The answer file (YAML).", show_default=False)],
     node: Annotated[
-        str, typer.Argument(help="Node id (default: root, the index).", show_default=False)
+        str,
+        typer.Argument(help="Node or question id (default: root, the index).", show_default=False),
     ] = "root",
     rules: RulesOption = None,
     format: Annotated[

@@ -112,8 +112,11 @@ def find(result: Result, node_id: str) -> tuple[NodeResult, NodeResult | None] |
 
 
 def explain(result: Result, node_id: str = "root") -> Explanation | None:
-    """The explanation of one node (None: no such node)."""
+    """The explanation of one node, or of a question's indicator (None: no such id)."""
     found = find(result, node_id)
+    ref = result.rules.questions.get(node_id)
+    if found is None and ref is not None:
+        found = find(result, ref.indicator)
     if found is None:
         return None
     node, parent = found
@@ -146,8 +149,8 @@ def explain(result: Result, node_id: str = "root") -> Explanation | None:
 
 
 def node_ids(result: Result) -> list[str]:
-    """Every node id of the tree, for a did-you-mean."""
-    return [n.id for n in result.root.walk()]
+    """Every node and question id, for a did-you-mean."""
+    return [n.id for n in result.root.walk()] + list(result.rules.questions)
 
 
 def terminates(value: Fraction) -> bool:

@@ -2,8 +2,8 @@
 
 A change is one step up one option of a choice question (to the next option worth more;
 a question left unanswered is worth 0, so answering it is its first step), or, where asked
-for, one numeric answer raised (to the least 2-decimal value the plan needs). Count-based
-questions are left out (their inputs are counted, not chosen). The index
+for, one numeric answer raised (to the least 2-decimal value the plan needs; a count-based
+question's percentage counts as a numeric answer). The index
 is a sum of question points (maximum x value) under nodes that are not published, so a
 set of changes gains the sum of its gains; a grouped knapsack over the number of changes
 finds, for each count, the largest gain it can make, and the plan is the smallest count
@@ -105,8 +105,6 @@ def options(
             ref = loaded.questions[item.id]
             scale = ref.scale
             value = item.value if item.value is not None else Fraction(0)
-            if ref.question.counts is not None:
-                continue  # its inputs are counted, not chosen
             if isinstance(scale, ChoiceScale):
                 ladder = sorted(
                     {Fraction(v): label for label, v in reversed(scale.options.items())}.items()

@@ -112,3 +112,10 @@ def test_a_published_node_is_explained_as_published(runner: CliRunner) -> None:
     assert ex.rule == "published"
     out = runner.invoke(app, ["explain", str(batam), published[0].id]).stdout
     assert "scores" in out
+
+
+def test_a_question_id_explains_its_indicator() -> None:
+    result = score(load_assessment(DATA / "mini-answers.yaml", str(MINI)))
+    ex = explain(result, "p.a1.i6.c")
+    assert ex is not None
+    assert ex.node.id == "p.a1.i6"
