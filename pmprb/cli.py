@@ -457,8 +457,8 @@ def batch(
 
     fmt = _format(BatchFormat, format)
     side = _basis(basis)
-    if side == "both" and (fmt is BatchFormat.xlsx or detail):
-        _bad_usage(_("--basis both is for table, json, csv and markdown, without --detail"))
+    if side == "both" and detail:
+        _bad_usage(_("--basis both has no --detail: the rekap compares units and areas"))
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -518,7 +518,10 @@ def _emit_review_batch(
     from .report import BatchFormat
     from .report import review_batch as view
 
-    if fmt is BatchFormat.table:
+    payload: str | bytes
+    if fmt is BatchFormat.xlsx:
+        payload = view.review_xlsx(result)
+    elif fmt is BatchFormat.table:
         if output is None:
             _show(view.render_review(result))
             return
@@ -533,9 +536,13 @@ def _emit_review_batch(
             BatchFormat.csv: view.review_csv,
             BatchFormat.markdown: view.review_markdown,
         }[fmt](result)
-    if output is None:
+    if output is None and isinstance(payload, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    elif output is None and isinstance(payload, str):
         _stdout(payload, human=fmt is BatchFormat.markdown)
-    elif not _write(output, payload, inputs, rules):
+    elif output is not None and not _write(output, payload, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
 
 

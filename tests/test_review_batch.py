@@ -88,12 +88,34 @@ def test_the_cache_keeps_the_review_side(runner: CliRunner, tmp_path: Path) -> N
     assert {u["unit"]["code"]: u["index"] for u in plain["groups"][0]["ranking"]}["1"] == 18.0
 
 
-def test_xlsx_and_detail_are_refused_with_both(runner: CliRunner, tmp_path: Path) -> None:
+def test_the_rekap_as_a_workbook_and_detail_refused(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "r.xlsx"
+    (tmp_path / "in").mkdir()
+    folder = city(tmp_path / "in")
     code, _out, err = batch(
-        runner, str(city(tmp_path)), "--basis", "both", "-f", "xlsx", "-o", str(tmp_path / "r.xlsx")
+        runner,
+        str(folder),
+        "--basis",
+        "both",
+        "-f",
+        "xlsx",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    wb = load_workbook(target)
+    units = [[c.value for c in row] for row in wb.worksheets[0].iter_rows()]
+    assert units[0][:4] == ["Rule set", "Year", "Code", "Unit"]
+    assert ["1", "Unit 1", 18, "D", 9, "D", 9, 1, 15] in [r[2:] for r in units[1:]]
+    areas = {row[2]: row[3] for row in ([c.value for c in r] for r in wb.worksheets[1].iter_rows())}
+    assert areas["Area Dua"] == float(round(Fraction(9, 85) / 2, 4))
+    code, _out, err = batch(
+        runner, str(tmp_path / "in"), "--basis", "both", "--detail", "-f", "csv"
     )
     assert code == 2
-    assert "--basis both is for table, json, csv and markdown" in err
+    assert "--basis both has no --detail" in err
 
 
 def test_the_example_city(runner: CliRunner) -> None:

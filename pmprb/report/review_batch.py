@@ -226,3 +226,74 @@ def render_review(batch: Batch) -> RenderableType:
             table.add_row(*cells(a.name, _pp(a.mean), str(a.units)))
         parts.append(table)
     return RichGroup(*parts)
+
+
+def review_xlsx(batch: Batch) -> bytes:
+    """A workbook: one sheet of units (both indices and the gap), one of areas (mean gap).
+
+    openpyxl is imported here only; every text cell is neutralised and stored as text.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def add(ws: Any, values: list[Any], header: bool = False) -> None:
+        row = []
+        for value in values:
+            c = WriteOnlyCell(ws, value=cell(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                c.data_type = "s"
+            if header:
+                c.font = bold
+            row.append(c)
+        ws.append(row)
+
+    units = wb.create_sheet(_("Units"))
+    add(
+        units,
+        [
+            _("Rule set"),
+            _("Year"),
+            _("Code"),
+            _("Unit"),
+            _("Index"),
+            _("Category"),
+            _("Review"),
+            _("Category"),
+            _("Gap"),
+            _("Reviewed"),
+            _("Questions"),
+        ],
+        True,
+    )
+    areas = wb.create_sheet(_("Areas"))
+    add(areas, [_("Rule set"), _("Year"), _("Area"), _("Mean gap"), _("Units")], True)
+    for g, rows, gaps in _groups(batch):
+        label = group_label(g)
+        for r in rows:
+            add(
+                units,
+                [
+                    label,
+                    g.year,
+                    r.unit.code,
+                    r.unit.name,
+                    float(r.unit.index),
+                    r.unit.category or "",
+                    float(r.review.index),
+                    r.review.category or "",
+                    float(r.gap),
+                    r.unit.reviewed,
+                    r.unit.questions,
+                ],
+            )
+        for a in gaps:
+            add(
+                areas, [label, g.year, a.name, num(a.mean) if a.mean is not None else None, a.units]
+            )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
