@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -101,6 +101,52 @@ def _one_or_many(value: Any) -> Any:
     return value
 
 
+class Appeal(_Model):
+    """The unit's appeal (sanggah) against a review value."""
+
+    status: Literal["submitted", "accepted", "rejected", "withdrawn"] = Field(
+        description="submitted, accepted, rejected or withdrawn"
+    )
+    reason: str = Field("", description="Why the unit disagrees with the review value")
+
+
+class Review(_Model):
+    """The reviewer's side of one answer (nilai TPI / evaluator): value, note, advice.
+
+    One class with every field declared once: the YAML reader and the workbook reader read
+    the same fields (a workbook column per field). The value is an `answer` or `counts`,
+    or `not_counted` (with the justification) where the rule set allows it; a review with
+    no value (a note only) leaves the unit's answer in force.
+    """
+
+    answer: Scalar | None = Field(None, description="The reviewer's option label or number")
+    counts: dict[str, StrictInt] | None = Field(
+        None, description="The reviewer's inputs of a count-based question"
+    )
+    not_counted: StrictStr | StrictBool | None = Field(
+        None,
+        description="The reviewer marks the line not counted: the justification; only where "
+        "the rule set allows it",
+    )
+    note: str = Field("", description="The reviewer's note (catatan)")
+    recommendation: str = Field("", description="The reviewer's recommendation (rekomendasi)")
+    by: str = Field("", description="Who reviewed: TPI, Inspektorat, evaluator's name")
+    appeal: Appeal | None = Field(None, description="The unit's appeal (sanggah)")
+    response: str = Field("", description="The reviewer's response to the appeal")
+
+    @model_validator(mode="after")
+    def _one_value(self) -> Review:
+        given = [self.answer is not None, self.counts is not None, self.not_counted is not None]
+        if sum(given) > 1:
+            raise ValueError(_("give one of `answer`, `counts` or `not_counted`"))
+        return self
+
+    @property
+    def has_value(self) -> bool:
+        """The reviewer gave a value (else the unit's answer stays in force)."""
+        return self.answer is not None or self.counts is not None or self.not_counted is not None
+
+
 class LongAnswer(_Model):
     """An answer with its data dukung (evidence) and a note.
 
@@ -121,6 +167,7 @@ class LongAnswer(_Model):
         description="The line is not counted (nilai tidak diperhitungkan): the justification,"
         " required; its maximum leaves the adjusted weight. Only where the rule set allows it",
     )
+    review: Review | None = Field(None, description="The reviewer's value, note and advice")
 
     @model_validator(mode="after")
     def _answer_or_counts(self) -> LongAnswer:
@@ -214,6 +261,17 @@ class Given(NamedTuple):
     not_counted: str = ""  # the justification of a line marked not counted (value 0)
 
 
+class Reviewed(NamedTuple):
+    """One answer's review as checked: the reviewer's value (None: a note only)."""
+
+    given: Given | None
+    note: str = ""
+    recommendation: str = ""
+    by: str = ""
+    appeal: Appeal | None = None
+    response: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """A validated answer file, ready to score."""
@@ -227,6 +285,8 @@ class Assessment:
     warnings: tuple[Problem, ...] = ()
     # published adjusted weights (node id -> weight units) of rescaled nodes in `scores`
     adjusted: dict[str, Fraction] = field(default_factory=dict)
+    # question id -> the review of its answer (issue 12); scoring reads `answers` only
+    reviews: dict[str, Reviewed] = field(default_factory=dict)
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -456,6 +516,54 @@ def _adjusted_weight(
     return value
 
 
+def _review_loc(p: Pending) -> Pending:
+    """A problem of the review's value, located in the review block."""
+    loc = p.loc
+    return Pending((*loc[:2], "review", *loc[2:]), p.code, p.message, p.where, p.level)
+
+
+def _check_review(qid: str, ref: QuestionRef, review: Review) -> tuple[Reviewed, list[Pending]]:
+    """Check a review's value against the question's scale, as the unit's answer is."""
+    extra = (review.note, review.recommendation, review.by, review.appeal, review.response)
+    if not review.has_value:
+        return Reviewed(None, *extra), []
+    if review.not_counted is not None:
+        # not-counted lines come with the 2023 scheme (QuestionRef.not_counted); a rule set
+        # without them refuses the marking, as it refuses it on the unit's own answer
+        if not getattr(ref, "not_counted", False):
+            message = _(
+                "the review of '{qid}' cannot mark it not counted: its rule set does not allow it"
+            )
+            loc = ("answers", qid, "review", "not_counted")
+            return Reviewed(None, *extra), [
+                Pending(loc, "not_counted_refused", message.format(qid=qid))
+            ]
+        as_unit = LongAnswer.model_validate({"not_counted": review.not_counted})
+    else:
+        as_unit = LongAnswer(answer=review.answer, counts=review.counts)
+    given, found = _check_answer(qid, ref, as_unit)
+    if given is not None:
+        given = given._replace(note=review.note)
+    return Reviewed(given, *extra), [_review_loc(p) for p in found]
+
+
+def check_reviews(
+    raw_answers: dict[str, Any], rules: LoadedRules
+) -> tuple[dict[str, Reviewed], list[Pending]]:
+    """Check the review block of every long-form answer of a known question."""
+    reviews: dict[str, Reviewed] = {}
+    pending: list[Pending] = []
+    for qid, raw in raw_answers.items():
+        ref = rules.questions.get(qid)
+        if ref is None or not isinstance(raw, LongAnswer) or raw.review is None:
+            continue  # an unknown question is reported by check()
+        reviewed, found = _check_review(qid, ref, raw.review)
+        pending.extend(found)
+        if not found:
+            reviews[qid] = reviewed
+    return reviews, pending
+
+
 def load_assessment(
     path: Path, rules_ref: str | None = None, display: str | None = None
 ) -> Assessment:
@@ -495,6 +603,10 @@ def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
         return list(UnitInfo.model_fields)
     if len(loc) == 2 and loc[0] == "answers":
         return list(LongAnswer.model_fields)
+    if len(loc) == 3 and loc[0] == "answers" and loc[2] == "review":
+        return list(Review.model_fields)
+    if len(loc) == 4 and loc[0] == "answers" and loc[2:] == ("review", "appeal"):
+        return list(Appeal.model_fields)
     return []
 
 
@@ -616,6 +728,7 @@ def validate_data(
     answers: dict[str, Given] = {}
     scores: dict[str, Fraction] = {}
     adjusted: dict[str, Fraction] = {}
+    reviews: dict[str, Reviewed] = {}
     if loaded is not None:
         named = data.get("rules")
         # an overlay scores the answer files of the rule sets it extends
@@ -631,6 +744,8 @@ def validate_data(
         else:
             raw_answers, raw_scores = _salvage(data, pending)
         answers, scores, adjusted, found = check(raw_answers, raw_scores, loaded)
+        pending.extend(found)
+        reviews, found = check_reviews(raw_answers, loaded)
         pending.extend(found)
     if pending or model is None or loaded is None:
         raise ProblemsError(where(pending))
@@ -650,6 +765,7 @@ def validate_data(
         scores,
         tuple(where(warnings)),
         adjusted,
+        reviews,
     )
 
 

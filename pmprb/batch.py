@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from .assessment import validate_source
+from .assessment import Assessment, validate_source
 from .cache import EntryStore, load_key
 from .engine import Result, round_half_up, score, weak_areas
 from .errors import Problem, ProblemsError
@@ -42,6 +42,7 @@ from .i18n import _, set_language
 from .limits import current as current_limits
 from .limits import worker_deadline
 from .loader import Pending
+from .review import Basis, on_basis, reviewed_count
 from .rules import LoadedRules, load_rules
 from .source import content_key, open_source, read_content, read_source
 
@@ -83,6 +84,10 @@ class UnitSummary:
     weak: tuple[str, ...]  # area ids, weakest first (engine.weak_areas)
     warnings: tuple[Problem, ...] = ()
     detail: tuple[DetailRow, ...] = ()
+    # --basis review/both (issue 12): answers with a review value; with both, the summary
+    # of the review basis beside this one (the unit's)
+    reviewed: int = 0
+    review: UnitSummary | None = None
 
     @property
     def unanswered(self) -> int:
@@ -273,6 +278,8 @@ def _encode(s: UnitSummary) -> dict[str, Any]:
         "weak": list(s.weak),
         "warnings": [[p.line, p.col, p.code, p.message, p.level] for p in s.warnings],
         "detail": [list(r) for r in s.detail],
+        "reviewed": s.reviewed,
+        "review": _encode(s.review) if s.review is not None else None,
     }
 
 
@@ -376,6 +383,10 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
     published = raw["published"]
     if not isinstance(published, bool):
         return None
+    reviewed = _int(raw["reviewed"])
+    review = _decode(raw["review"], display) if raw["review"] is not None else None
+    if raw["review"] is not None and review is None:
+        return None
     return UnitSummary(
         path=display,
         name=_str(raw["name"]),
@@ -395,6 +406,8 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
         weak=weak,
         warnings=tuple(warnings),
         detail=tuple(detail),
+        reviewed=reviewed,
+        review=review,
     )
 
 
@@ -410,6 +423,7 @@ class Options:
     cache_dir: str | None = None
     language: str = "en"
     cwd: str = field(default_factory=os.getcwd)
+    basis: str = "unit"  # unit, review or both (review.Basis)
 
 
 def prepare_cache(root: Path) -> None:
@@ -437,6 +451,7 @@ def cache_for(options: Options) -> Cache | None:
             options.rules or "",
             override,
             "detail" if options.detail else "summary",
+            options.basis,
             # a file within the limits of one run may not be within another's
             repr(current_limits()),
         )
@@ -456,7 +471,7 @@ def score_file(path: Path, display: str, options: Options, store: Cache | None) 
         source = open_source(display, content)
         assessment = validate_source(source, options.rules)
         named = source.data.get("rules") if options.rules is None else options.rules
-        summary = summarise(score(assessment), str(named), options.detail)
+        summary = _summary_on_basis(assessment, str(named), options)
         if store is not None:
             store.put(key, summary)
         return summary
@@ -469,6 +484,19 @@ def score_file(path: Path, display: str, options: Options, store: Cache | None) 
             what=f"{type(exc).__name__}: {exc}"
         )
         return Failure(display, (Problem(display, None, None, "internal_error", message),), True)
+
+
+def _summary_on_basis(assessment: Assessment, named: str, options: Options) -> UnitSummary:
+    """The summary of the basis asked for; with both, the review's rides on the unit's."""
+    if options.basis == Basis.unit:
+        return summarise(score(assessment), named, options.detail)
+    reviewed = reviewed_count(assessment)
+    on_review = summarise(score(on_basis(assessment, Basis.review)), named, options.detail)
+    on_review = replace(on_review, reviewed=reviewed)
+    if options.basis == Basis.review:
+        return on_review
+    own = summarise(score(assessment), named, options.detail)
+    return replace(own, reviewed=reviewed, review=on_review)
 
 
 Task = tuple[int, str, str]  # position, path, display
@@ -1015,3 +1043,52 @@ def workers(jobs: int, files: int) -> int:
     if jobs > 0:
         return jobs
     return (os.cpu_count() or 1) if files >= POOL_THRESHOLD else 1
+
+
+# --- self-assessment against review (--basis both) --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGap:
+    """One unit's own index and category beside the reviewed ones."""
+
+    unit: UnitSummary
+    review: UnitSummary
+
+    @property
+    def gap(self) -> Decimal:
+        """Own index less reviewed index (positive: the self-assessment runs above)."""
+        return self.unit.index - self.review.index
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGap:
+    """An area's mean gap in attainment (own less reviewed) over the units where both
+    are known."""
+
+    id: str
+    name: str
+    units: int
+    mean: Fraction | None
+
+
+def review_gaps(group: Group) -> tuple[tuple[ReviewGap, ...], tuple[AreaGap, ...]]:
+    """Per unit (by rank of its own index) the two indices; per area the mean gap over the
+    units with review values, the largest first ("where self-assessment runs furthest
+    above review"); a unit nobody reviewed has no gap to average."""
+    rows = tuple(
+        ReviewGap(r.unit, r.unit.review) for r in group.ranking if r.unit.review is not None
+    )
+    areas: list[AreaGap] = []
+    for i, (aid, name) in enumerate(group.layout.areas):
+        gaps = [
+            Fraction(*own) - Fraction(*rev)
+            for row in rows
+            if row.unit.reviewed
+            and (own := row.unit.areas[i]) is not None
+            and (rev := row.review.areas[i]) is not None
+        ]
+        mean = sum(gaps, Fraction(0)) / len(gaps) if gaps else None
+        areas.append(AreaGap(aid, name, len(gaps), mean))
+    areas.sort(key=lambda a: (a.mean is None, -(a.mean or 0), a.id))
+    return rows, tuple(areas)

@@ -165,6 +165,14 @@ LangOption = Annotated[
         show_default=False,
     ),
 ]
+BasisOption = Annotated[
+    str,
+    typer.Option(
+        "--basis",
+        help="Whose answers: unit (default), review (the reviewer's values, the unit's where "
+        "none) or both (side by side, with the difference).",
+    ),
+]
 RulesOption = Annotated[
     str | None,
     typer.Option(
@@ -220,21 +228,29 @@ def score(
     ] = "table",
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
     csv_locale: CsvLocaleOption = None,
+    basis: BasisOption = "unit",
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
+    --basis review scores the reviewer's values (the unit's answer where none); --basis
+    both shows the two side by side with the difference.
     Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
     """
     from .assessment import load_assessment
     from .engine import score as score_assessment
     from .report import Format
+    from .review import Basis
 
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
+    side = _basis(basis)
     assessment = load_assessment(file, rules)
-    result = score_assessment(assessment)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
+    if side is not Basis.unit:
+        _score_review(assessment, side, fmt, top)
+        return
+    result = score_assessment(assessment)
     if fmt is Format.table:
         from .report.table import render
 
@@ -248,6 +264,204 @@ def score(
         Format.markdown: text.to_markdown,
     }
     _stdout(renderer[fmt](result), human=fmt is Format.markdown)
+
+
+def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
+    """`score --basis review|both`: the reviewer's result, or both side by side."""
+    from .engine import score as score_assessment
+    from .report import Format
+    from .report import compare as view
+    from .review import Basis, compare, on_basis, reviewed_count
+
+    if side is Basis.both:
+        comp = compare(assessment)
+        if fmt is Format.table:
+            _show(view.render_compare(comp))
+            return
+        renderer = {
+            Format.json: view.compare_json,
+            Format.csv: view.compare_csv,
+            Format.markdown: view.compare_markdown,
+        }
+        _stdout(renderer[fmt](comp), human=fmt is Format.markdown)
+        return
+    result = score_assessment(on_basis(assessment, Basis.review))
+    reviewed = reviewed_count(assessment)
+    if fmt is not Format.json:  # JSON carries the count itself
+        _say(view.reviewed_line(reviewed, result.questions))
+    if fmt is Format.table:
+        from .report.table import render
+
+        _show(render(result, top))
+        return
+    from .report import text
+
+    if fmt is Format.json:
+        _stdout(view.basis_json(result, reviewed), human=False)
+        return
+    plain = {Format.csv: text.to_csv, Format.markdown: text.to_markdown}
+    _stdout(plain[fmt](result), human=fmt is Format.markdown)
+
+
+@app.command()
+@handle_problems
+def explain(
+    file: Annotated[Path, typer.Argument(help="The answer file (YAML).", show_default=False)],
+    node: Annotated[
+        str,
+        typer.Argument(help="Node or question id (default: root, the index).", show_default=False),
+    ] = "root",
+    rules: RulesOption = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    basis: BasisOption = "unit",
+) -> None:
+    """How a node's points are computed, down to each answer, in exact decimals: weights,
+    effective maxima, answer values, published scores.
+
+    Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run (unknown node).
+    """
+    from .assessment import load_assessment
+    from .engine import score as score_assessment
+    from .explain import explain as explain_node
+    from .explain import node_ids
+    from .loader import suggest
+    from .report import Format
+    from .report import explain as view
+    from .review import on_basis
+
+    fmt = _format(Format, format)
+    side = _basis(basis, allow_both=False)
+    assessment = load_assessment(file, rules)
+    if assessment.warnings:
+        print_problems(list(assessment.warnings))
+    result = score_assessment(on_basis(assessment, side))
+    ex = explain_node(result, node)
+    if ex is None:
+        _bad_usage(
+            _("unknown node id '{id}'{hint}").format(id=node, hint=suggest(node, node_ids(result)))
+        )
+    renderer = {
+        Format.table: view.explain_text,
+        Format.json: view.explain_json,
+        Format.csv: view.explain_csv,
+        Format.markdown: view.explain_markdown,
+    }
+    _stdout(renderer[fmt](ex), human=fmt in (Format.table, Format.markdown))
+
+
+@app.command()
+@handle_problems
+def plan(
+    file: Annotated[Path, typer.Argument(help="The answer file (YAML).", show_default=False)],
+    target: Annotated[
+        str, typer.Option("--target", help="The category to reach, e.g. B.", show_default=False)
+    ],
+    rules: RulesOption = None,
+    basis: BasisOption = "unit",
+    max_changes: Annotated[
+        int | None,
+        typer.Option("--max-changes", min=0, help="At most this many changes.", show_default=False),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Change only questions under this area or node (repeat).",
+            show_default=False,
+        ),
+    ] = None,
+    fixed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fixed", help="Never change this question or node (repeat).", show_default=False
+        ),
+    ] = None,
+    numeric: Annotated[
+        bool,
+        typer.Option("--numeric", help="Also raise numeric answers (external indices)."),
+    ] = False,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+) -> None:
+    """The fewest answer changes (a step up one option; with --numeric, a number raised)
+    that make the index reach a category after the rule set's rounding.
+
+    Exit codes: 0 a plan (or already reached); 1 the target cannot be reached or the input
+    is invalid; 2 the tool could not run.
+    """
+    from .assessment import load_assessment
+    from .engine import score as score_assessment
+    from .loader import suggest
+    from .plan import plan as make_plan
+    from .plan import questions_under
+    from .report import Format
+    from .report import plan as view
+    from .review import on_basis
+
+    fmt = _format(Format, format)
+    side = _basis(basis, allow_both=False)
+    assessment = load_assessment(file, rules)
+    if assessment.warnings:
+        print_problems(list(assessment.warnings))
+    result = score_assessment(on_basis(assessment, side))
+    bands = result.rules.rules.bands
+    if not bands:
+        _bad_usage(
+            _("rule set '{id}' has no categories to plan for").format(id=result.rules.rules.id)
+        )
+    band = next((b for b in bands if b.id.casefold() == target.strip().casefold()), None)
+    if band is None:
+        _bad_usage(
+            _("unknown category '{target}'; use one of: {all}").format(
+                target=target, all=", ".join(b.id for b in bands)
+            )
+        )
+    allowed: set[str] | None = None
+    names = [n.id for n in result.root.walk()] + [a.id for a in result.rules.rules.areas]
+    names += list(result.rules.questions)
+    for ids, kind in ((only, "--only"), (fixed, "--fixed")):
+        if not ids:
+            continue
+        found, unknown = questions_under(result, ids)
+        if unknown:
+            _bad_usage(
+                _("{option}: unknown id '{id}'{hint}").format(
+                    option=kind, id=unknown[0], hint=suggest(unknown[0], names)
+                )
+            )
+        if kind == "--only":
+            allowed = found
+        else:
+            frozen = frozenset(found)
+    made = make_plan(result, band, max_changes, allowed, frozen if fixed else frozenset(), numeric)
+    renderer = {
+        Format.table: view.plan_text,
+        Format.json: view.plan_json,
+        Format.csv: view.plan_csv,
+        Format.markdown: view.plan_markdown,
+    }
+    _stdout(renderer[fmt](made), human=fmt in (Format.table, Format.markdown))
+    if not made.reached:
+        if fmt in (Format.json, Format.csv):
+            _say(view.headline(made), "red")
+        raise typer.Exit(Exit.INVALID)
+
+
+def _basis(value: str, allow_both: bool = True) -> Any:
+    """A --basis value (any case); anything else is bad usage (exit 2)."""
+    from .review import Basis
+
+    try:
+        side = Basis(value.strip().lower())
+    except ValueError:
+        side = None
+    if side is None or (side is Basis.both and not allow_both):
+        allowed = "unit, review or both" if allow_both else "unit or review"
+        _bad_usage(_("unknown basis '{basis}'; use {allowed}").format(basis=value, allowed=allowed))
+    return side
 
 
 @app.command()
@@ -292,6 +506,7 @@ def batch(
         ),
     ] = None,
     csv_locale: CsvLocaleOption = None,
+    basis: BasisOption = "unit",
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -311,6 +526,9 @@ def batch(
                 n=core.max_jobs(), jobs=jobs
             )
         )
+    side = _basis(basis)
+    if side == "both" and detail:
+        _bad_usage(_("--basis both has no --detail: the rekap compares units and areas"))
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -331,6 +549,7 @@ def batch(
         detail=detail or fmt is BatchFormat.xlsx,
         cache_dir=str(cache) if cache is not None else None,
         language=resolve_language(),
+        basis=str(side),
     )
     if cache is not None:
         try:
@@ -348,13 +567,56 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
-    _emit_batch(result, fmt, detail, output, inputs, rules, locale)
+    if side != "unit":
+        reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
+        _say(
+            _("{n} answers reviewed across {units} units.").format(n=reviewed, units=result.scored)
+        )
+    if side == "both":
+        _emit_review_batch(result, fmt, output, inputs, rules)
+    else:
+        _emit_batch(result, fmt, detail, output, inputs, rules, locale)
     from .errors import has_errors
 
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
     if has_errors(list(result.problems)):
         raise typer.Exit(Exit.INVALID)
+
+
+def _emit_review_batch(
+    result: Any, fmt: Any, output: Path | None, inputs: list[Path], rules: str | None
+) -> None:
+    """The self-versus-review rekap, to the output file or stdout."""
+    from .report import BatchFormat
+    from .report import review_batch as view
+
+    payload: str | bytes
+    if fmt is BatchFormat.xlsx:
+        payload = view.review_xlsx(result)
+    elif fmt is BatchFormat.table:
+        if output is None:
+            _show(view.render_review(result))
+            return
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
+        console.print(view.render_review(result))
+        payload = console.file.getvalue()  # type: ignore[attr-defined]
+    else:
+        payload = {
+            BatchFormat.json: view.review_json,
+            BatchFormat.csv: view.review_csv,
+            BatchFormat.markdown: view.review_markdown,
+        }[fmt](result)
+    if output is None and isinstance(payload, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    elif output is None and isinstance(payload, str):
+        _stdout(payload, human=fmt is BatchFormat.markdown)
+    elif output is not None and not _write(output, payload, inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
 
 
 def _emit_batch(

@@ -697,6 +697,23 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "nilai": ("scores", "answer"),
     "skor": ("scores",),
     "jumlah": ("counts",),
+    # the review block (issue 12)
+    "reviu": ("review",),
+    "tinjauan": ("review",),
+    "evaluasi": ("review",),
+    "rekomendasi": ("recommendation",),
+    "saran": ("recommendation",),
+    "oleh": ("by",),
+    "reviewer": ("by",),
+    "evaluator": ("by",),
+    "sanggah": ("appeal",),
+    "sanggahan": ("appeal",),
+    "banding": ("appeal",),
+    "tanggapan": ("response",),
+    "jawaban_sanggah": ("response",),
+    "alasan": ("reason", "not_counted"),
+    "status_sanggah": ("status",),
+    "tidak_dihitung": ("not_counted",),
 }
 
 

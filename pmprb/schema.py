@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .assessment import AnswerFile, LongAnswer, PublishedScore, UnitInfo
+from .assessment import AnswerFile, Appeal, LongAnswer, PublishedScore, Review, UnitInfo
 from .display import md
 from .escape import json_dumps
 from .i18n import _
@@ -170,10 +170,68 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
     pairs = [(a, b) for i, a in enumerate(given) for b in given[i + 1 :]]
     if pairs:
         long["not"] = {"anyOf": [{"allOf": [_present(a), _present(b)]} for a, b in pairs]}
+    long["properties"]["review"] = _review_schema(ref, short, long["properties"]["counts"])
     return {
         "description": _description(ref),
         "markdownDescription": _markdown(ref),
         "anyOf": [NULL, *short, long],
+    }
+
+
+def _review_schema(
+    ref: QuestionRef, short: list[dict[str, Any]], counts: dict[str, Any]
+) -> dict[str, Any]:
+    """The reviewer's block of a long answer (assessment.Review): one value at most."""
+    text = {"type": "string"}
+    status = Appeal.model_fields["status"]
+    props: dict[str, Any] = {
+        "answer": {"description": _field(Review, "answer"), "anyOf": [*short, NULL]},
+        "counts": {**counts, "description": _field(Review, "counts")} if counts != NULL else NULL,
+        # the 2023 scheme's not-counted lines (QuestionRef.not_counted) where allowed
+        "not_counted": {
+            "description": _field(Review, "not_counted"),
+            "type": ["string", "boolean", "null"],
+        }
+        if getattr(ref, "not_counted", False)
+        else NULL,
+        "appeal": {
+            "description": _field(Review, "appeal"),
+            "anyOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["status"],
+                    "properties": {
+                        "status": {
+                            "description": status.description or "",
+                            "enum": ["submitted", "accepted", "rejected", "withdrawn"],
+                        },
+                        "reason": {"description": _field(Appeal, "reason"), **text},
+                    },
+                },
+                NULL,
+            ],
+        },
+    }
+    for name in ("note", "recommendation", "by", "response"):
+        props[name] = {"description": _field(Review, name), **text}
+    values = [_present(k) for k in ("answer", "counts", "not_counted")]
+    return {
+        "description": _field(LongAnswer, "review"),
+        "anyOf": [
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": props,
+                # one value at most, as pmprb requires
+                "not": {
+                    "anyOf": [
+                        {"allOf": [a, b]} for i, a in enumerate(values) for b in values[i + 1 :]
+                    ]
+                },
+            },
+            NULL,
+        ],
     }
 
 

@@ -447,10 +447,70 @@ class Entry:
     counts: tuple[tuple[str, int], tuple[str, int]] | None = None
     evidence: list[str] = field(default_factory=list)
     note: str = ""
+    review: dict[str, object] | None = None  # the reviewer's block (issue 12)
 
     def is_short(self) -> bool:
         """Whether the entry is a bare answer (short form)."""
-        return self.counts is None and not self.evidence and not self.note
+        return self.counts is None and not self.evidence and not self.note and not self.review
+
+
+# Review values of the Inspektorat on part of one unit's answers (issue 12): written by
+# hand, added after the answers are generated (the generator's random draws are untouched).
+REVIEWS: dict[str, dict[str, dict[str, object]]] = {
+    "dinkes": {
+        "mp.budaya_kinerja.a": {
+            "answer": "C",
+            "note": "Budaya kerja baru berjalan di dua dari lima bidang.",
+            "recommendation": "Lampirkan laporan kegiatan budaya kerja setiap bidang.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+        "org.evaluasi.a": {
+            "note": "Sesuai; hasil evaluasi kelembagaan 2021 sudah dilampirkan.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+        "tl.proses_bisnis_sop.c": {
+            "answer": "C",
+            "note": "SOP belum dievaluasi setelah perubahan struktur organisasi.",
+            "recommendation": "Evaluasi SOP seluruh bidang dan tetapkan perubahannya.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+        "sdm.pengembangan_kompetensi.a": {
+            "answer": "Tidak",
+            "note": "Analisis kebutuhan diklat belum ditetapkan kepala dinas.",
+            "recommendation": "Tetapkan analisis kebutuhan pengembangan kompetensi.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+        "sdm.kinerja_individu.b": {
+            "answer": "C",
+            "note": "Sasaran kinerja pegawai belum berjenjang sampai pelaksana.",
+            "recommendation": "Susun cascading kinerja sampai tingkat pelaksana.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+            "appeal": {
+                "status": "submitted",
+                "reason": "SKP pelaksana sudah disusun, dilampirkan dalam sanggahan.",
+            },
+        },
+        "pw.spip.b": {
+            "answer": "C",
+            "note": "Peta risiko belum mencakup risiko layanan puskesmas.",
+            "recommendation": "Lengkapi register risiko unit layanan.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+        "pp.kepuasan_pelayanan.c": {
+            "answer": "B",
+            "note": "Survei kepuasan 2021 sudah ditindaklanjuti di tiga puskesmas.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+            "appeal": {"status": "accepted", "reason": "Laporan tindak lanjut survei."},
+            "response": "Diterima: nilai reviu dinaikkan menjadi B.",
+        },
+        "reform.sdm.kinerja_individu.a": {
+            "answer": "C",
+            "note": "Pengukuran kinerja individu belum dikaitkan dengan tunjangan.",
+            "recommendation": "Kaitkan hasil penilaian kinerja dengan pemberian tunjangan.",
+            "by": "Inspektorat Kota Sukamaju (fiktif)",
+        },
+    }
+}
 
 
 def _clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -636,6 +696,14 @@ def render(
             lines.extend(f"      - {scalar(doc)}" for doc in entry.evidence)
         if entry.note:
             lines.append(f"    note: {scalar(entry.note)}")
+        if entry.review:
+            lines.append("    review:")
+            for name, value in entry.review.items():
+                if isinstance(value, dict):
+                    lines.append(f"      {name}:")
+                    lines.extend(f"        {k}: {scalar(v)}" for k, v in value.items())
+                else:
+                    lines.append(f"      {name}: {scalar(cast(str, value))}")
     return "\n".join(lines) + "\n"
 
 
@@ -665,6 +733,8 @@ def check(text: str, unit: Unit, questions: list[Question], entries: dict[str, E
                 long["evidence"] = entry.evidence
             if entry.note:
                 long["note"] = entry.note
+            if entry.review:
+                long["review"] = entry.review
             expected = long
         if raw != expected:
             raise AssertionError(f"{unit.slug}: {qid} reads back as {raw!r}")
@@ -688,6 +758,8 @@ def main(argv: list[str] | None = None) -> int:
     stale = 0
     for index, unit in enumerate(UNITS):
         entries, skipped = Generator(unit, index).answers(questions)
+        for qid, review in REVIEWS.get(unit.slug, {}).items():
+            entries[qid].review = review  # a KeyError: the review is of an unanswered one
         text = render(unit, questions, entries, skipped)
         check(text, unit, questions, entries)
         path = out_dir / f"{unit.slug}.yaml"

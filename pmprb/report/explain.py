@@ -1,0 +1,210 @@
+"""`pmprb explain` in every format: the arithmetic of one node, in exact decimals."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from ..display import cell, md
+from ..escape import json_dumps, line
+from ..explain import Explanation, Term, exact, fraction_text
+from ..i18n import _
+
+
+def _points(value: Any) -> str:
+    return exact(value) if value is not None else "?"
+
+
+def _term_line(ex: Explanation, t: Term) -> str:
+    if t.kind == "node":
+        mark = " *" if t.published else ""
+        return _("{id} {name}{mark}: weight {weight}, max {max}, points {points}").format(
+            id=t.id,
+            name=t.name,
+            mark=mark,
+            weight=t.weight,
+            max=exact(t.maximum),
+            points=_points(t.points),
+        )
+    if t.answer is None:
+        return _("{id}: {max} x 0 (unanswered) = {points}").format(
+            id=t.id, max=exact(t.maximum), points=_points(t.points)
+        )
+    value = exact(t.value) if t.value is not None else "?"
+    how = f" [{t.normalise}]" if t.normalise and t.normalise != f"{t.answer} = {value}" else ""
+    return _("{id}: {max} x {value} (answer {answer}{how}) = {points}").format(
+        id=t.id,
+        max=exact(t.maximum),
+        value=value,
+        answer=t.answer,
+        how=how,
+        points=_points(t.points),
+    )
+
+
+def lines(ex: Explanation) -> list[tuple[int, str]]:
+    """(indent, text) lines: the headline, the maximum, the rule with its terms, the sum."""
+    node = ex.node
+    shown = exact(node.points) if node.known else "?"
+    out = [
+        (
+            0,
+            _("{id} {name}: {points} of {max} points").format(
+                id=node.id, name=node.name, points=shown, max=exact(node.maximum)
+            ),
+        )
+    ]
+    if ex.parent is None:
+        out.append((1, _("maximum {max}: the rule set's total").format(max=exact(node.maximum))))
+    else:
+        out.append(
+            (
+                1,
+                _(
+                    "maximum = {parent_max} (max of {parent}) x {weight} / {weights} "
+                    "(the weights of it and its siblings) = {max}"
+                ).format(
+                    parent_max=exact(ex.parent.maximum),
+                    parent=ex.parent.id,
+                    weight=node.weight,
+                    weights=ex.weight_sum,
+                    max=exact(node.maximum),
+                ),
+            )
+        )
+    if ex.rule == "hidden":
+        out.append((1, _("under a published score: its points are not computed")))
+    elif ex.rule == "published":
+        out.append(
+            (
+                1,
+                _(
+                    "points published in the answer file's scores: {points}; the parts below "
+                    "are not computed"
+                ).format(points=exact(node.points)),
+            )
+        )
+    else:
+        head = (
+            _("points = the sum of its parts:")
+            if ex.rule == "sum"
+            else _(
+                "points = the sum over its questions of each one's maximum x the value of "
+                "its answer (unanswered: 0):"
+            )
+        )
+        out.append((1, head))
+        out.extend((2, _term_line(ex, t)) for t in ex.terms)
+        total = ex.total
+        if total is not None:
+            out.append((2, "= " + exact(total)))
+    if ex.index is not None and node.known:
+        out.append(
+            (
+                1,
+                _("index = {raw} rounded half up to {places} decimals = {index}").format(
+                    raw=exact(node.points), places=ex.precision, index=ex.index
+                )
+                + (f"; {ex.category}" if ex.category else ""),
+            )
+        )
+    if any(t.published for t in ex.terms):
+        out.append((1, "* " + _("published score from the answer file")))
+    return out
+
+
+def explain_text(ex: Explanation) -> str:
+    """Plain text for the terminal (user text made inert, escape.line)."""
+    return "".join("  " * indent + line(text) + "\n" for indent, text in lines(ex))
+
+
+def explain_markdown(ex: Explanation) -> str:
+    """Markdown: the headline as a heading, the rest as nested lists."""
+    rows = lines(ex)
+    out = [f"## {md(rows[0][1])}", ""]
+    for indent, text in rows[1:]:
+        out.append("  " * (indent - 1) + "- " + md(text))
+    out.append("")
+    return "\n".join(out)
+
+
+def _term(t: Term) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "kind": t.kind,
+        "weight": str(t.weight) if t.weight is not None else None,
+        "max": exact(t.maximum),
+        "max_exact": fraction_text(t.maximum),
+        "answer": t.answer,
+        "value": fraction_text(t.value),
+        "normalise": t.normalise,
+        "points": exact(t.points) if t.points is not None else None,
+        "points_exact": fraction_text(t.points),
+        "published": t.published,
+    }
+
+
+def explain_record(ex: Explanation) -> dict[str, Any]:
+    """Plain data; every figure as exact decimals and as an exact fraction (`*_exact`)."""
+    node = ex.node
+    total = ex.total
+    return {
+        "id": node.id,
+        "name": node.name,
+        "rule": ex.rule,
+        "weight": str(node.weight),
+        "weights": str(ex.weight_sum) if ex.weight_sum is not None else None,
+        "parent": ex.parent.id if ex.parent else None,
+        "parent_max_exact": fraction_text(ex.parent.maximum) if ex.parent else None,
+        "max": exact(node.maximum),
+        "max_exact": fraction_text(node.maximum),
+        "points": exact(node.points) if node.known else None,
+        "points_exact": fraction_text(node.points) if node.known else None,
+        "terms": [_term(t) for t in ex.terms],
+        "sum_exact": fraction_text(total),
+        "index": str(ex.index) if ex.index is not None else None,
+        "category": ex.category,
+    }
+
+
+def explain_json(ex: Explanation) -> str:
+    """Byte-stable JSON."""
+    return json_dumps(explain_record(ex))
+
+
+def explain_csv(ex: Explanation) -> str:
+    """One row for the node, then one per term."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "id", "name", "weight", "max", "answer", "value", "points", "exact"])
+    rec = explain_record(ex)
+    w.writerow(
+        [
+            "node",
+            rec["id"],
+            cell(rec["name"]),
+            rec["weight"],
+            rec["max"],
+            "",
+            "",
+            rec["points"] or "",
+            rec["points_exact"] or "",
+        ]
+    )
+    for t in rec["terms"]:
+        w.writerow(
+            [
+                t["kind"],
+                t["id"],
+                cell(t["name"]),
+                t["weight"] or "",
+                t["max"],
+                cell(t["answer"] or ""),
+                t["value"] or "",
+                t["points"] or "",
+                t["points_exact"] or "",
+            ]
+        )
+    return buf.getvalue()

@@ -1,0 +1,162 @@
+"""`pmprb batch --basis` and the self-versus-review rekap (issue 12 item 3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from pmprb.cli import app
+
+from .conftest import MINI, ROOT, write
+
+CITY = ROOT / "assessments" / "kota-sukamaju-2021"
+
+
+def unit(tmp_path: Path, code: str, answers: str) -> Path:
+    text = f"rules: mini\nyear: 2021\nunit: {{name: Unit {code}, code: '{code}'}}\nanswers:\n"
+    return write(tmp_path, text + answers, f"{code}.yaml")
+
+
+def city(tmp_path: Path) -> Path:
+    # a2 (Area Dua) holds 55 + 30 = 85 points; Y (h.y) is its 30-point part
+    unit(tmp_path, "1", "  h.y.a: {answer: 60, review: {answer: 30, note: survei lama}}\n")
+    unit(tmp_path, "2", "  h.y.a: {answer: 40, review: {answer: 40}}\n")
+    unit(tmp_path, "3", "  h.y.a: 90\n")  # not reviewed: no gap to average
+    return tmp_path
+
+
+def batch(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["batch", *args, "--rules", str(MINI)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_rekap_by_hand(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, err = batch(runner, str(city(tmp_path)), "--basis", "both", "-f", "json")
+    assert code == 0, err
+    assert "2 answers reviewed across 3 units." in err
+    [group] = json.loads(out)["groups"]
+    units = {u["code"]: u for u in group["units"]}
+    assert (units["1"]["index"], units["1"]["review_index"], units["1"]["gap"]) == (18.0, 9.0, 9.0)
+    assert units["2"]["gap"] == 0
+    assert units["3"]["reviewed"] == 0
+    areas = {a["id"]: a for a in group["areas"]}
+    # unit 1: 18/85 own, 9/85 reviewed; unit 2: no difference; unit 3 left out
+    assert areas["a2"]["units"] == 2
+    assert Fraction(str(areas["a2"]["mean_gap"])) == round(Fraction(9, 85) / 2, 4)
+    assert areas["a1"]["mean_gap"] == 0
+    assert group["areas"][0]["id"] == "a2"  # the largest gap first
+
+
+def test_the_rekap_in_csv_markdown_and_table(runner: CliRunner, tmp_path: Path) -> None:
+    folder = city(tmp_path)
+    out = batch(runner, str(folder), "--basis", "both", "-f", "csv")[1]
+    rows = {(r[0], r[3]): r for r in csv.reader(io.StringIO(out))}
+    assert rows[("unit", "1")][5:10] == ["18.00", "D", "9.00", "D", "9.00"]
+    assert rows[("area", "a2")][9] == str(float(round(Fraction(9, 85) / 2, 4)))
+    md = batch(runner, str(folder), "--basis", "both", "-f", "markdown")[1]
+    assert "| Unit 1 (1) | 18.00 | D | 9.00 | D | +9.00 | 1/15 |" in md
+    assert "| Area Dua | +5.29 pp | 2 |" in md
+    table = batch(runner, str(folder), "--basis", "both")[1]
+    assert "Mean gap" in table
+    assert "+5.29 pp" in table
+
+
+def test_batch_on_the_review_basis(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, err = batch(runner, str(city(tmp_path)), "--basis", "review", "-f", "json")
+    assert code == 0
+    ranking = {u["unit"]["code"]: u for u in json.loads(out)["groups"][0]["ranking"]}
+    assert ranking["1"]["index"] == 9.0
+    assert "2 answers reviewed" in err
+
+
+def test_the_cache_keeps_the_review_side(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    folder = city(tmp_path / "in")
+    args = (str(folder), "--basis", "both", "-f", "json", "--cache", str(tmp_path / "c"))
+    first = batch(runner, *args)
+    second = batch(runner, *args)
+    assert first[0] == second[0] == 0
+    assert first[1] == second[1]
+    # a run on the unit basis with the same cache is not served the review entries
+    plain = json.loads(batch(runner, str(folder), "-f", "json", "--cache", str(tmp_path / "c"))[1])
+    assert {u["unit"]["code"]: u["index"] for u in plain["groups"][0]["ranking"]}["1"] == 18.0
+
+
+def test_the_rekap_as_a_workbook_and_detail_refused(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "r.xlsx"
+    (tmp_path / "in").mkdir()
+    folder = city(tmp_path / "in")
+    code, _out, err = batch(
+        runner,
+        str(folder),
+        "--basis",
+        "both",
+        "-f",
+        "xlsx",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    wb = load_workbook(target)
+    units = [[c.value for c in row] for row in wb.worksheets[0].iter_rows()]
+    assert units[0][:4] == ["Rule set", "Year", "Code", "Unit"]
+    assert ["1", "Unit 1", 18, "D", 9, "D", 9, 1, 15] in [r[2:] for r in units[1:]]
+    areas = {row[2]: row[3] for row in ([c.value for c in r] for r in wb.worksheets[1].iter_rows())}
+    assert areas["Area Dua"] == float(round(Fraction(9, 85) / 2, 4))
+    code, _out, err = batch(
+        runner, str(tmp_path / "in"), "--basis", "both", "--detail", "-f", "csv"
+    )
+    assert code == 2
+    assert "--basis both has no --detail" in err
+
+
+def test_the_example_city(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["batch", str(CITY), "--basis", "both", "-f", "json"])
+    assert result.exit_code == 0
+    data: dict[str, Any] = json.loads(result.stdout)
+    units = {u["code"]: u for u in data["groups"][0]["units"]}
+    dinkes = units["1.02.01"]
+    assert dinkes["reviewed"] == 7
+    assert (dinkes["index"], dinkes["review_index"]) == (58.69, 57.4)
+    single = runner.invoke(
+        app, ["score", str(CITY / "dinkes.yaml"), "--basis", "both", "-f", "json"]
+    )
+    compared = json.loads(single.stdout)
+    sdm = next(a for a in compared["areas"] if a["id"] == "sdm")
+    area = next(a for a in data["groups"][0]["areas"] if a["id"] == "sdm")
+    # one reviewed unit: its mean gap is the unit's own share gap
+    assert abs(area["mean_gap"] - (sdm["unit"] - sdm["review"]) / sdm["max"]) < 0.0002
+
+
+DINKES = CITY / "dinkes.yaml"
+
+
+def test_every_command_on_the_reviewed_example_in_every_format_and_language(
+    runner: CliRunner,
+) -> None:
+    commands = [
+        ["score", str(DINKES), "--basis", "review"],
+        ["score", str(DINKES), "--basis", "both"],
+        ["explain", str(DINKES), "reform.sdm", "--basis", "review"],
+        ["plan", str(DINKES), "--target", "B", "--basis", "review"],
+    ]
+    for lang in ("id", "en"):
+        for command in commands:
+            for fmt in ("table", "json", "markdown", "csv"):
+                result = runner.invoke(app, ["--lang", lang, *command, "-f", fmt])
+                assert result.exit_code == 0, (lang, command, fmt, result.output)
+                assert result.stdout.strip(), (lang, command, fmt)
+                if fmt == "json":
+                    json.loads(result.stdout)
+    said = runner.invoke(app, ["--lang", "id", "plan", str(DINKES), "--target", "B"])
+    assert "perubahan membawa indeks dari 58.69" in said.stdout
+    shown = runner.invoke(app, ["--lang", "id", "explain", str(DINKES)])
+    assert "dibulatkan" in shown.stdout
