@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -20,6 +19,8 @@ def to_json(result: Result) -> str:
 
 def to_csv(result: Result) -> str:
     """A long table: one row per node and per question."""
+    import csv
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
