@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOOR = "import typer, yaml; from pydantic import BaseModel, TypeAdapter; import importlib.metadata"
 DEFAULT_FILE = ROOT / "assessments" / "kota-sukamaju-2021" / "dinkes.yaml"
 
 
@@ -59,6 +60,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a folder holding another pmprb's pmprb/ and rules/ (git archive REV pmprb "
+        "rules | tar -x -C DIR), timed beside this one, with this environment",
+    )
     args = parser.parse_args()
     pmprb = tool("pmprb")
     if pmprb is None:
@@ -74,6 +82,9 @@ def main() -> None:
     cold = {**base, "XDG_CACHE_HOME": str(cold_cache)}
     commands: list[tuple[str, list[str], dict[str, str]]] = [
         ("python -c pass", [sys.executable, "-c", "pass"], warm),
+        # what pmprb cannot go below: its dependencies imported (typer 0.29 coerces every
+        # option through a pydantic TypeAdapter, so a command loads pydantic in any case)
+        ("import typer, pydantic, yaml (floor)", [sys.executable, "-c", FLOOR], warm),
         ("pmprb --help", [pmprb, "--help"], warm),
         ("pmprb validate FILE", [pmprb, "validate", file], warm),
         ("pmprb score FILE -f json", [pmprb, "score", file, "-f", "json"], warm),
@@ -81,6 +92,14 @@ def main() -> None:
         ("pmprb validate FILE (cold cache)", [pmprb, "validate", file], cold),
         ("pmprb score FILE -f json (cold cache)", [pmprb, "score", file, "-f", "json"], cold),
     ]
+    if args.baseline is not None:
+        old = {**warm, "PYTHONPATH": str(args.baseline.resolve())}
+        run = [sys.executable, "-P", "-c", "from pmprb.cli import main; main()"]
+        commands += [
+            ("baseline: pmprb validate FILE", [*run, "validate", file], old),
+            ("baseline: pmprb score FILE -f json", [*run, "score", file, "-f", "json"], old),
+            ("baseline: pmprb score FILE (table)", [*run, "score", file], old),
+        ]
     for name, argv in (
         ("yamllint FILE", ["yamllint", file]),
         ("check-jsonschema --schemafile S FILE", ["check-jsonschema", "--schemafile"]),
@@ -91,7 +110,7 @@ def main() -> None:
             continue
         full = [found, *argv[1:]] + ([str(schema), file] if "schemafile" in name else [])
         commands.append((name, full, base))
-    run_once(commands[2][1], warm)  # fill the warm cache
+    run_once([pmprb, "validate", file], warm)  # fill the warm cache
     walls: dict[str, list[float]] = {name: [] for name, _a, _e in commands}
     cpus: dict[str, list[float]] = {name: [] for name, _a, _e in commands}
     for _round in range(args.repeat):

@@ -103,7 +103,7 @@ def _allowed(qid: str, ref: QuestionRef) -> str:
             id=qid, options=", ".join(scale.options)
         )
     else:
-        unit = f" {scale.unit}" if scale.unit else ""
+        unit = f" ({scale.unit})" if scale.unit else ""
         message = _(
             "{id}: a number from {lo} to {hi}{unit}, written plainly (85.5: no quotes, "
             "no %, a dot for decimals), or leave it blank"

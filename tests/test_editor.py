@@ -285,3 +285,14 @@ def test_hover_shows_the_question_and_its_options(server: Server, workspace: Pat
     assert ref.question.text in text
     for label, meaning in ref.question.options.items():
         assert f"`{label}` {meaning}" in text
+
+
+def test_a_question_with_counts_names_them_too(server: Server, workspace: Path) -> None:
+    loaded = load_rules(RID)
+    qid, ref = next((q, r) for q, r in loaded.questions.items() if r.question.counts is not None)
+    assert ref.question.counts is not None
+    names = ", ".join(f"{k}: N" for k in ref.question.counts.inputs)
+    found = diagnostics_for(server, workspace, "counts.yaml", [f"{qid}: banyak"])
+    [message] = [d["message"] for d in found]
+    assert message.startswith(f"{qid}: angka dari {ref.scale.min} sampai {ref.scale.max}")
+    assert message.endswith(f"; atau isi jumlahnya: {{counts: {{{names}}}}}")
