@@ -291,6 +291,7 @@ def test_a_question_with_counts_names_them_too(server: Server, workspace: Path) 
     loaded = load_rules(RID)
     qid, ref = next((q, r) for q, r in loaded.questions.items() if r.question.counts is not None)
     assert ref.question.counts is not None
+    assert isinstance(ref.scale, NumberScale)
     names = ", ".join(f"{k}: N" for k in ref.question.counts.inputs)
     found = diagnostics_for(server, workspace, "counts.yaml", [f"{qid}: banyak"])
     [message] = [d["message"] for d in found]

@@ -295,3 +295,16 @@ def test_an_overlay_base_is_the_bundled_object_from_the_cache(
     else:
         base = rules.load_rules_file(over).base
         assert rules._load_bundled(path, shown) is base
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": "##[error]x"}', '{"a": "###[x ##["}', '{"a": "\x7f"}', '{"a": "plain"}', ""],
+)
+def test_json_text_without_the_regex_scan_escapes_alike(text: str) -> None:
+    """ASCII JSON skips the regex scan (a fast start); the result is the same."""
+    from pmprb import escape
+
+    by_regex = escape._JSON_RAW.sub(escape._json_char, text)
+    assert escape.json_text(text) == by_regex
+    assert "##[" not in escape.json_text(text)
