@@ -91,7 +91,10 @@ def cache_folder() -> Path | None:
     if not hasattr(os, "geteuid") or not O_NOFOLLOW or not O_DIRECTORY:
         return None  # the checks below need POSIX owners and no-follow opens
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    try:
+        base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home folder to be found: no cache
+        return None
     return base / "pmprb" / "rules"
 
 
@@ -207,7 +210,11 @@ def _decode(raw: bytes, shown: str, text: str) -> Any:
     if len(raw) <= head or not raw.startswith(FORMAT):
         return None
     key, checksum, payload = raw[len(FORMAT) : head - 32], raw[head - 32 : head], raw[head:]
-    if key != entry_key(shown, text) or hashlib.sha256(payload).digest() != checksum:
+    try:
+        expected = entry_key(shown, text)
+    except OSError:  # pmprb's sources cannot be read (installed without them): no cache
+        return None
+    if key != expected or hashlib.sha256(payload).digest() != checksum:
         return None
     try:
         value = _Unpickler(io.BytesIO(payload)).load()
@@ -231,9 +238,10 @@ def write_entry(rules_path: Path, shown: str, text: str, loaded: Any) -> None:
         return
     try:
         payload = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        key = entry_key(shown, text)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, OSError):
         return
-    data = FORMAT + entry_key(shown, text) + hashlib.sha256(payload).digest() + payload
+    data = FORMAT + key + hashlib.sha256(payload).digest() + payload
     if len(data) > ENTRY_MAX_BYTES:
         return
     folder = _open_folder(root, create=True)

@@ -308,3 +308,20 @@ def test_json_text_without_the_regex_scan_escapes_alike(text: str) -> None:
     by_regex = escape._JSON_RAW.sub(escape._json_char, text)
     assert escape.json_text(text) == by_regex
     assert "##[" not in escape.json_text(text)
+
+
+def test_unreadable_sources_or_no_home_mean_no_cache(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, shown, text = bundled()
+    monkeypatch.setattr(rulecache, "CODE_FILES", ("no-such-module.py",))
+    assert load(path, shown).rules.id == RID  # read from its file, nothing stored
+    assert not entry_path(cache_home).exists()
+    assert rulecache.read_entry(path, shown, text) is None
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert rulecache.cache_folder() is None
