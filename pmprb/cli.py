@@ -4,7 +4,8 @@ Heavy modules (the engine, pydantic models, renderers) are imported inside the c
 that `pmprb --help` starts fast.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads the annotations of every command
+# at each start, and evaluating them from strings costs ~10 ms (issue 16, a fast start).
 
 import io
 import os

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterable
@@ -57,6 +56,8 @@ _TEMP_TAIL = re.compile(r"([0-9]{1,10})-[0-9a-f]{12}")
 
 def temp_name(name: str) -> str:
     """A fresh temporary name for a file to be renamed to `name` (in the same folder)."""
+    import secrets  # only when writing: `secrets` loads `random` and `hmac`
+
     return f".{name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(6)}"
 
 

@@ -18,7 +18,7 @@ from . import display
 from .errors import Problem, ProblemsError, RulesError
 from .escape import path as display_path
 from .i18n import _
-from .loader import Loc, Pending, locate, parse, pydantic_pending, suggest
+from .loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
 
 NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=120)]
 Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
@@ -26,7 +26,7 @@ Unit01 = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Provenance(_Model):
@@ -657,20 +657,43 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=32)
 def parse_rules(shown: str, text: str) -> tuple[Any, LoadedRules | None]:
     """A rule set file's parsed data and, for a plain rule set, the validated rules (None for
     an overlay, whose result also depends on its base); problems raise ProblemsError.
 
     Cached by name and text: the same text gives the same result, so a bundled rule set
-    loaded directly and as an overlay's base is validated once. The data is shared: never
-    mutate it (an overlay merges into a deep copy).
+    loaded directly and as an overlay's base is validated once, and is one object (also
+    when `load_rules` took it from the rule set cache). The data is shared: never mutate
+    it (an overlay merges into a deep copy).
     """
+    data, loaded = _parse_rules(shown, text)
+    return data, (None if loaded is None else _one_object(loaded))
+
+
+@lru_cache(maxsize=32)
+def _parse_rules(shown: str, text: str) -> tuple[Any, LoadedRules | None]:
     data = parse(shown, text)
     if is_overlay(data):
         return data, None
     rs = validate_rules(data, shown, text)
     return data, LoadedRules.build(rs, shown, sha256_text(text))
+
+
+# The plain rule sets this process has loaded, by name and sha256 (from their files or the
+# rule set cache, pmprb.rulecache): the same text is always the same object.
+_LOADED: dict[tuple[str, str], LoadedRules] = {}
+_LOADED_MAX = 64
+
+
+def _one_object(loaded: LoadedRules) -> LoadedRules:
+    key = (loaded.path, loaded.sha256)
+    known = _LOADED.get(key)
+    if known is not None:
+        return known
+    if len(_LOADED) >= _LOADED_MAX:
+        del _LOADED[next(iter(_LOADED))]
+    _LOADED[key] = loaded
+    return loaded
 
 
 def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
@@ -755,4 +778,30 @@ def default_rules_for(year: int, level: str | None = None) -> str:
 def load_rules(ref: str) -> LoadedRules:
     """A rule set by bundled id or by path; problems raise ProblemsError."""
     path, shown = locate_ref(ref)
+    if path.parent == bundled_dir():
+        return _load_bundled(path, shown)
     return load_rules_file(path, shown)
+
+
+def _load_bundled(path: Path, shown: str) -> LoadedRules:
+    """A bundled rule set, from the rule set cache when its entry matches the file's text
+    (pmprb.rulecache), else read, checked and stored there."""
+    from .rulecache import read_entry, write_entry
+
+    try:
+        text = read_text(path, shown)
+        known = _LOADED.get((shown, sha256_text(text)))
+        if known is not None:  # already read in this process (as an overlay's base)
+            return known
+        cached = read_entry(path, shown, text)
+        if cached is not None:
+            return _one_object(cached)
+        _data, loaded = parse_rules(shown, text)
+    except RulesError:
+        raise
+    except ProblemsError as exc:
+        raise RulesError(exc.problems) from None
+    if loaded is None:  # an overlay among the bundled files: it depends on other files
+        return load_rules_file(path, shown)
+    write_entry(path, shown, text, loaded)
+    return loaded

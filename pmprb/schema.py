@@ -94,20 +94,62 @@ def _markdown(ref: QuestionRef) -> str:
     return "\n\n".join(parts)
 
 
-def _short(ref: QuestionRef) -> list[dict[str, Any]]:
-    """The short answer forms of a question (without null)."""
+def _allowed(qid: str, ref: QuestionRef) -> str:
+    """What a question accepts, said in full: the message editors show for a wrong answer
+    (yaml-language-server's `errorMessage`), instead of "Incorrect type. Expected ..."."""
+    scale = ref.scale
+    if isinstance(scale, ChoiceScale):
+        message = _("{id}: choose one of {options}, or leave it blank").format(
+            id=qid, options=", ".join(scale.options)
+        )
+    else:
+        unit = f" ({scale.unit})" if scale.unit else ""
+        message = _(
+            "{id}: a number from {lo} to {hi}{unit}, written plainly (85.5: no quotes, "
+            "no %, a dot for decimals), or leave it blank"
+        ).format(id=qid, lo=scale.min, hi=scale.max, unit=unit)
+    counts = ref.question.counts
+    if counts is not None:
+        names = ", ".join(f"{k}: N" for k in counts.inputs)
+        message += _("; or give the counts: {counts}").format(counts="{counts: {" + names + "}}")
+    return message
+
+
+def _short(ref: QuestionRef, message: str) -> list[dict[str, Any]]:
+    """The short answer forms of a question, blank (null) included.
+
+    Every branch carries the same `errorMessage`, and none names a single type (a type
+    list instead): yaml-language-server then shows that message whichever branch it finds
+    closest, instead of merging the branches' types into "Incorrect type. Expected null |
+    object(...)". Its range keywords (minimum, maximum) take no message, so a number out of
+    range is refused through if/then, which reports the same message.
+    """
     scale = ref.scale
     if isinstance(scale, NumberScale):
-        return [{"type": "number", "minimum": _number(scale.min), "maximum": _number(scale.max)}]
+        lo, hi = _number(scale.min), _number(scale.max)
+        return [
+            {
+                "type": ["number", "null"],
+                "errorMessage": message,
+                # a number outside [lo, hi] must then be null: it never is, so it is refused
+                "if": {"type": "number", "not": {"minimum": lo, "maximum": hi}},
+                "then": {"type": ["null"], "errorMessage": message},
+            }
+        ]
     labels = list(scale.options)
     meanings = [ref.question.options.get(label, "") for label in labels]
     return [
-        # the exact labels, for completion in editors
-        {"type": "string", "enum": labels, "enumDescriptions": meanings},
+        # the exact labels and blank, for completion in editors
+        {
+            "enum": [*labels, None],
+            "enumDescriptions": [*meanings, _("not answered yet")],
+            "errorMessage": message,
+        },
         # pmprb reads labels case-insensitively and trims spaces
         {
-            "type": "string",
+            "type": ["string"],
             "pattern": "^\\s*(?:" + "|".join(_any_case(label) for label in labels) + ")\\s*$",
+            "errorMessage": message,
         },
     ]
 
@@ -120,15 +162,15 @@ def _present(key: str) -> dict[str, Any]:
     return {"required": [key], "properties": {key: {"not": NULL}}}
 
 
-def question_schema(ref: QuestionRef) -> dict[str, Any]:
+def question_schema(qid: str, ref: QuestionRef) -> dict[str, Any]:
     """The allowed answers of one question: blank, short form or long form."""
-    short = _short(ref)
+    message = _allowed(qid, ref)
+    short = _short(ref, message)
     long: dict[str, Any] = {
-        "type": "object",
         "additionalProperties": False,
         "properties": {
             # left empty while the evidence is recorded: unanswered, not an error
-            "answer": {"description": _field(LongAnswer, "answer"), "anyOf": [*short, NULL]},
+            "answer": {"description": _field(LongAnswer, "answer"), "anyOf": short},
             "evidence": {
                 "description": _field(LongAnswer, "evidence"),
                 # one document may be written as one string; left empty, none
@@ -174,7 +216,9 @@ def question_schema(ref: QuestionRef) -> dict[str, Any]:
     return {
         "description": _description(ref),
         "markdownDescription": _markdown(ref),
-        "anyOf": [NULL, *short, long],
+        # the long form's type is checked apart from its fields, so only a value that is no
+        # mapping at all gets the question's message (a misspelt field keeps its own)
+        "anyOf": [*short, {"allOf": [{"type": ["object"], "errorMessage": message}, long]}],
     }
 
 
@@ -257,7 +301,9 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                 "description": _field(AnswerFile, "answers"),
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {qid: question_schema(ref) for qid, ref in loaded.questions.items()},
+                "properties": {
+                    qid: question_schema(qid, ref) for qid, ref in loaded.questions.items()
+                },
             },
             "scores": {
                 "description": _field(AnswerFile, "scores"),

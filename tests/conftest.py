@@ -34,6 +34,15 @@ def cache_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     return path
 
 
+@pytest.fixture(autouse=True)
+def cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rule set cache (pmprb.rulecache) lives in the test session's temporary folder,
+    never in the home of whoever runs the tests."""
+    path = tmp_path_factory.getbasetemp() / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(path))
+    return path
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A CLI runner that keeps stdout and stderr apart."""

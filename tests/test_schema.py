@@ -88,16 +88,24 @@ def test_schema_lists_every_question_with_its_answers(tmp_path: Path) -> None:
         schema: dict[str, Any] = answers["properties"][qid]
         assert schema["description"].startswith(ref.question.text)
         branches = schema["anyOf"]
-        assert {"type": "null"} in branches
+        # every branch says what the question accepts (the message editors show)
+        messages = {b.get("errorMessage") or b["allOf"][0]["errorMessage"] for b in branches}
+        assert len(messages) == 1
         if isinstance(ref.scale, ChoiceScale):
+            # one enum branch: the labels and blank (null), for completion
             [enum] = [b for b in branches if "enum" in b]
-            assert enum["enum"] == list(ref.scale.options)
+            assert enum["enum"] == [*ref.scale.options, None]
             for label, meaning in ref.question.options.items():
                 assert f"{label}: {meaning}" in schema["description"]
                 assert f"- `{label}` " in schema["markdownDescription"]
+            assert ", ".join(ref.scale.options) in messages.pop()
         else:
-            [number] = [b for b in branches if b.get("type") == "number"]
-            assert (number["minimum"], number["maximum"]) == (ref.scale.min, ref.scale.max)
+            [number] = [b for b in branches if "number" in b.get("type", ())]
+            assert number["type"] == ["number", "null"]
+            # the range is refused through if/then (so that the message is the question's)
+            limits = number["if"]["not"]
+            assert (limits["minimum"], limits["maximum"]) == (ref.scale.min, ref.scale.max)
+            assert f"from {ref.scale.min} to {ref.scale.max}" in messages.pop()
     assert set(props["scores"]["properties"]) == set(loaded.maxima)
     assert props["scores"]["properties"]["pemenuhan"]["maximum"] == 20
 

@@ -5,7 +5,6 @@ Each is a pure function from the report to a string; nothing here prints or read
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -147,6 +146,8 @@ def to_json(report: Report) -> str:
 
 def to_junit(report: Report) -> str:
     """JUnit XML for GitLab and Jenkins: one testcase per file, failing on its errors."""
+    import xml.etree.ElementTree as ET  # only here: not loaded by every `validate`
+
     total, failed = str(len(report.files)), str(report.failed)
     suites = ET.Element(
         "testsuites", name="pmprb validate", tests=total, failures=failed, errors="0"
