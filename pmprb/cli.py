@@ -721,5 +721,7 @@ def schema(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: typer's help and usage errors in the user's language."""
+    from .clihelp import run
+
+    run(app)

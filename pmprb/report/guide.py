@@ -177,7 +177,7 @@ def guide_markdown(loaded: LoadedRules) -> str:
     lines: list[str] = []
     for block in document(loaded):
         if isinstance(block, Heading):
-            badge = f" [{block.status}]" if block.status else ""
+            badge = f" [{display.status_label(block.status)}]" if block.status else ""
             lines += ["#" * block.level + " " + md(block.text) + badge, ""]
             if block.note:
                 lines += ["> " + md(block.note), ""]
@@ -189,7 +189,7 @@ def guide_markdown(loaded: LoadedRules) -> str:
             lines.extend("| " + " | ".join(md(c) for c in row) + " |" for row in block.rows)
             lines.append("")
         else:
-            badge = f" [{block.status}]" if block.status != "verified" else ""
+            badge = f" [{display.status_label(block.status)}]" if block.status != "verified" else ""
             lines.append(f"- **`{block.id}`** {md(block.text)}{badge}")
             if block.detail:
                 lines.append(f"  _{md(block.detail)}_")
@@ -228,7 +228,8 @@ def _e(text: str) -> str:
 
 def _badge(status: str) -> str:
     cls = status if status in STATUS else ""
-    return f' <span class="status {cls}">{_e(status)}</span>' if status else ""
+    shown = _e(display.status_label(status))
+    return f' <span class="status {cls}">{shown}</span>' if status else ""
 
 
 def guide_html(loaded: LoadedRules, lang: str = "id") -> str:
