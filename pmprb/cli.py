@@ -255,7 +255,11 @@ def batch(
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
     if not files and not unread:
-        _bad_usage(_("no answer files (*.yaml, *.yml) found"))
+        from .escape import path as display_path
+
+        # the same `path: message` as validate's no_files problem
+        shown = " ".join(display_path(p) for p in paths) or "."
+        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml) found"))
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,

@@ -41,10 +41,11 @@ DINKES = EXAMPLES / "kota-sukamaju-2021" / "dinkes.yaml"
 BATAM = EXAMPLES / "kota-batam-2020.yaml"
 ZI = EXAMPLES / "zona-integritas-2022" / "dpmptsp.yaml"
 
-# English words that none of the bundled rule sets or examples use: in Indonesian output
-# each one can only come from pmprb itself
+# English words pmprb could print; the rule sets' and examples' own texts are removed
+# from an output before it is searched (pmprb_text)
 ENGLISH = (
     "the",
+    "rule",
     "of",
     "is",
     "are",

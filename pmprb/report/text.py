@@ -7,10 +7,19 @@ import io
 from typing import Any
 
 from ..display import cell, md
-from ..engine import NodeResult, Result, improvements
+from ..engine import NodeResult, Result, improvements, next_band, weak_areas
 from ..escape import json_dumps
 from ..i18n import _
-from .record import hidden_areas, num, percent, record, text
+from .record import (
+    PLACES,
+    headline_label,
+    hidden_areas,
+    num,
+    percent,
+    published_note,
+    record,
+    text,
+)
 
 
 def to_json(result: Result) -> str:
@@ -19,14 +28,16 @@ def to_json(result: Result) -> str:
 
 
 def to_csv(result: Result) -> str:
-    """A long table: one row per node and per question."""
+    """A long table: one row per node and per question. Points are fixed decimals: a node's
+    with the 2 of the tables (58.69, 100.00), a question's with 4 (0.1333: too small for
+    2); a last `note` row carries the provisional-weights caveat when there is one."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "id", "name", "parent", "points", "max", "answer", "value"])
 
     def visit(node: NodeResult, parent: str) -> None:
-        points = num(node.points) if node.known else ""
-        w.writerow(["node", node.id, cell(node.name), parent, points, num(node.maximum), "", ""])
+        points = text(node.points) if node.known else ""
+        w.writerow(["node", node.id, cell(node.name), parent, points, text(node.maximum), "", ""])
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
@@ -37,24 +48,29 @@ def to_csv(result: Result) -> str:
                     item.id,
                     cell(item.text),
                     node.id,
-                    num(item.points) if item.known else "",
-                    num(item.maximum),
+                    text(item.points, PLACES) if item.known else "",
+                    text(item.maximum, PLACES),
                     cell(given.display) if given else "",
                     num(given.value) if given else "",
                 ]
             )
 
     visit(result.root, "")
+    caveat = record(result)["provisional_note"]
+    if caveat:
+        w.writerow(["note", "provisional", cell(caveat), "", "", "", "", ""])
     return buf.getvalue()
 
 
 def to_markdown(result: Result) -> str:
-    """A Markdown report: headline, components, areas, weak areas, improvements."""
+    """A short Markdown report to share: headline (with the points to the next category),
+    caveats, components, areas, the weakest areas, what to improve (each question with
+    its text and answer) and the unanswered count."""
     rec = record(result)
     rules = rec["rules"]
     has_bands = bool(result.rules.rules.bands)
     precision = result.rules.rules.precision
-    headline = "**" + _("Index: {index}").format(index=text(result.raw, precision)) + "**"
+    headline = "**" + headline_label(result).format(index=text(result.raw, precision)) + "**"
     if has_bands:
         headline += f" {md(rec['category'] or '')} ({md(rec['predicate'] or '-')})"
     lines = [
@@ -72,6 +88,8 @@ def to_markdown(result: Result) -> str:
         "",
         headline,
         "",
+        *_markdown_next(result),
+        *([f"> {md(rec['provisional_note'])}", ""] if rec["provisional_note"] else []),
         *_markdown_predicates(rec),
         "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
         "|---|---:|---:|",
@@ -97,23 +115,54 @@ def to_markdown(result: Result) -> str:
             )
     if hidden:
         lines += ["", hidden_areas(hidden)]
+    hides = published_note(result)
+    if hides:
+        lines += ["", md(hides)]
+    weak = weak_areas(result) if known else []
+    if weak:
+        lines += ["", "## " + _("Weakest areas"), ""]
+        lines += [
+            "- "
+            + md(
+                _("{name} {share} ({lost} points lost)").format(
+                    name=w.name, share=percent(w.share), lost=text(w.maximum - w.points)
+                )
+            )
+            for w in weak
+        ]
     gains = improvements(result)
     if gains:
         lines += [
             "",
             "## " + _("Room for improvement"),
             "",
-            "| " + _("Question") + " | +" + _("Points") + " |",
-            "|---|---:|",
+            "| "
+            + " | ".join((_("Question"), _("Text"), _("Answer")))
+            + " | +"
+            + _("Points")
+            + " |",
+            "|---|---|---|---:|",
         ]
         for g in gains:
-            lines.append(f"| `{g.item.id}` | {text(g.gain)} |")
+            given = md(g.item.answer.display) if g.item.answer else _("(none)")
+            lines.append(f"| `{g.item.id}` | {md(g.item.text)} | {given} | {text(g.gain)} |")
     lines += [
         "",
         _("Unanswered: {n} of {total}").format(n=rec["unanswered"], total=rec["questions"]),
         "",
     ]
     return "\n".join(lines)
+
+
+def _markdown_next(result: Result) -> list[str]:
+    """The points still needed for the next category, when there is one."""
+    nxt = next_band(result)
+    if nxt is None:
+        return []
+    said = _("{points} more points reach {band} ({name}).").format(
+        points=nxt[1], band=nxt[0].id, name=nxt[0].name
+    )
+    return [md(said), ""]
 
 
 def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
