@@ -183,12 +183,11 @@ def score(
         return
     from .report import text
 
-    renderer = {
-        Format.json: text.to_json,
-        Format.csv: text.to_csv,
-        Format.markdown: text.to_markdown,
-    }
-    _stdout(renderer[fmt](result), human=fmt is Format.markdown)
+    if fmt is Format.markdown:
+        _stdout(text.to_markdown(result, top))
+        return
+    renderer = {Format.json: text.to_json, Format.csv: text.to_csv}
+    _stdout(renderer[fmt](result), human=False)
 
 
 @app.command()

@@ -20,6 +20,7 @@ def test_compiled_catalogue_is_current() -> None:
 # --- Indonesian everywhere (issue 16 item 7) --------------------------------------------
 
 import csv  # noqa: E402
+import functools  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
@@ -112,6 +113,7 @@ ENGLISH = (
 _WORD = re.compile(r"\b(" + "|".join(ENGLISH) + r")\b")
 
 
+@functools.cache
 def english_fragments() -> list[str]:
     """Pieces of every catalogue message whose translation differs from it: in
     Indonesian output, such a piece betrays an untranslated message."""
@@ -151,6 +153,7 @@ def run_id(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 CODE_KEYS = {"level", "code", "kind", "change", "id", "file", "path", "status", "rules"}
 
 
+@functools.cache
 def data_strings() -> list[str]:
     """Every text of the bundled rule sets and the examples (names, questions, sources):
     content written by their authors, shown as is; longest first."""

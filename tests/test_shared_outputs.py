@@ -72,6 +72,9 @@ def test_markdown_is_a_short_report(runner: CliRunner) -> None:
         " aktivitas secara berjenjang | D | 1.50 |"
     ) in text
     assert "Unanswered: 7 of 188" in text
+    # --top bounds the list as in the table
+    short = out(runner, "score", str(DINKES), "-f", "markdown", "--top", "2")
+    assert short.count("| `") == 2
 
 
 def test_one_display_of_percentages(runner: CliRunner) -> None:

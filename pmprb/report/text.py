@@ -62,11 +62,11 @@ def to_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-def to_markdown(result: Result) -> str:
+def to_markdown(result: Result, improvement_limit: int = 10) -> str:
     """A short Markdown report to share: headline (with the points to the next category),
     caveats, components, areas, the weakest areas, what to improve (each question with
     its text and answer) and the unanswered count."""
-    rec = record(result)
+    rec = record(result, improvement_limit)
     rules = rec["rules"]
     has_bands = bool(result.rules.rules.bands)
     precision = result.rules.rules.precision
@@ -130,7 +130,7 @@ def to_markdown(result: Result) -> str:
             )
             for w in weak
         ]
-    gains = improvements(result)
+    gains = improvements(result, improvement_limit)
     if gains:
         lines += [
             "",
