@@ -335,7 +335,9 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
                 ),
             )
         ]
-    given = Given(_show_number(value), scale.value(value), evidence, note, scale.direct, value)
+    # a percentage shows as a count-derived one does (63.64%): one display for both
+    shown = fixed(Decimal(value), 2) + "%" if scale.unit == "%" else _show_number(value)
+    given = Given(shown, scale.value(value), evidence, note, scale.direct, value)
     return given, []
 
 

@@ -259,12 +259,13 @@ def score(
         return
     from .report import text
 
-    renderer = {
-        Format.json: text.to_json,
-        Format.csv: lambda r: text.to_csv(r, locale),
-        Format.markdown: text.to_markdown,
-    }
-    _stdout(renderer[fmt](result), human=fmt is Format.markdown)
+    if fmt is Format.markdown:
+        _stdout(text.to_markdown(result, top))
+        return
+    if fmt is Format.csv:
+        _stdout(text.to_csv(result, locale), human=False)
+        return
+    _stdout(text.to_json(result), human=False)
 
 
 def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
@@ -300,8 +301,10 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
     if fmt is Format.json:
         _stdout(view.basis_json(result, reviewed), human=False)
         return
-    plain = {Format.csv: text.to_csv, Format.markdown: text.to_markdown}
-    _stdout(plain[fmt](result), human=fmt is Format.markdown)
+    if fmt is Format.markdown:
+        _stdout(text.to_markdown(result), human=True)
+        return
+    _stdout(text.to_csv(result), human=False)
 
 
 @app.command()
@@ -544,7 +547,11 @@ def batch(
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
     if not files and not unread:
-        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
+        from .escape import path as display_path
+
+        # the same `path: message` as validate's no_files problem
+        shown = " ".join(display_path(p) for p in paths) or "."
+        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml, *.xlsx) found"))
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,
@@ -1167,13 +1174,15 @@ def schema(
 
 
 def main() -> None:
-    """Console-script entry point.
+    """Console-script entry point: typer's help and usage errors in the user's language.
 
     The machine running short (no memory, no thread to start) is one line and exit 2,
     never a traceback: it is not a bug in pmprb nor a problem with the input.
     """
+    from .clihelp import run
+
     try:
-        app()
+        run(app)
     except MemoryError:
         _out_of_resources(_("out of memory"))
     except RuntimeError as exc:

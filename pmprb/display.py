@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import markdown
-from .i18n import _
+from .i18n import N_, _
 
 md = markdown  # the Markdown sanitiser, under its old name
 
@@ -58,6 +58,19 @@ def minimum(cond: Condition) -> str:
 def status(prov: Provenance | None, inherited: str) -> str:
     """A provenance status: the element's own label, else the one it inherits."""
     return prov.status if prov is not None else inherited
+
+
+# provenance badges: the codes of the rule files, as shown to a reader
+_STATUS_LABELS = {
+    "verified": N_("verified"),
+    "inferred": N_("inferred"),
+    "provisional": N_("provisional"),
+}
+
+
+def status_label(code: str) -> str:
+    """A provenance status (verified, inferred, provisional) in the user's language."""
+    return _(_STATUS_LABELS[code]) if code in _STATUS_LABELS else code
 
 
 def condition_row(cond: Condition, root_status: str) -> tuple[str, str, str, str]:

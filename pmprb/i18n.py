@@ -71,6 +71,11 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue where it is translated later (typer's own words)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on a count."""
     if _translation is None:

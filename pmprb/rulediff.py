@@ -38,7 +38,7 @@ class Change:
 
 
 def _prov(prov: Provenance | None) -> str | None:
-    return f"{prov.status}: {prov.source}" if prov is not None else None
+    return f"{display.status_label(prov.status)}: {prov.source}" if prov is not None else None
 
 
 def _flag(value: bool | None) -> str | None:
@@ -160,7 +160,9 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
     out: list[Change] = []
     pa, pb = _parents(a), _parents(b)
     for node_id, node in b.nodes.items():
-        shown = f"{node.name}, weight {node.weight} (max {display.number(b.maxima[node_id])})"
+        shown = _("{name}, weight {w} (max {m})").format(
+            name=node.name, w=node.weight, m=display.number(b.maxima[node_id])
+        )
         if node_id not in a.nodes:
             out.append(Change("node", "added", node_id, None, shown))
             continue
@@ -171,8 +173,8 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
                     "node",
                     "reweighted",
                     node_id,
-                    f"{was.weight} (max {display.number(a.maxima[node_id])})",
-                    f"{node.weight} (max {display.number(b.maxima[node_id])})",
+                    _("{w} (max {m})").format(w=was.weight, m=display.number(a.maxima[node_id])),
+                    _("{w} (max {m})").format(w=node.weight, m=display.number(b.maxima[node_id])),
                 )
             )
         elif a.maxima[node_id] != b.maxima[node_id]:
@@ -181,8 +183,8 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
                     "node",
                     "rescaled",
                     node_id,
-                    f"max {display.number(a.maxima[node_id])}",
-                    f"max {display.number(b.maxima[node_id])}",
+                    _("max {m}").format(m=display.number(a.maxima[node_id])),
+                    _("max {m}").format(m=display.number(b.maxima[node_id])),
                 )
             )
         if was.name != node.name:
@@ -197,7 +199,12 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
             )
         out.extend(_line_options(node_id, was, node))
     out.extend(
-        Change("node", "removed", node_id, f"{node.name}, weight {node.weight}", None)
+        Change(
+            "node",
+            "removed",
+            node_id,
+            _("{name}, weight {w}").format(name=node.name, w=node.weight),
+        )
         for node_id, node in a.nodes.items()
         if node_id not in b.nodes
     )

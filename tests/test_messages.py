@@ -186,7 +186,7 @@ def test_a_file_that_is_not_an_answer_file_gets_one_problem(tmp_path: Path, name
         load_assessment(path)
     [p] = info.value.problems
     assert p.message.startswith("ini bukan berkas jawaban PMPRB: ")
-    assert "untuk overlay atau rule set gunakan `pmprb rules check`" in p.message
+    assert "untuk overlay atau set aturan gunakan `pmprb rules check`" in p.message
 
 
 def test_an_answer_file_with_mistakes_is_still_checked_field_by_field(tmp_path: Path) -> None:
@@ -357,7 +357,7 @@ def test_init_warns_when_the_year_is_outside_the_rule_set(
     other = tmp_path / "y.yaml"
     result = runner.invoke(app, ["--lang", "id", *args[:-1], str(other)])
     assert (
-        "peringatan: 2019 di luar tahun berlaku rule set 'permenpanrb-26-2020' (2020-2022); "
+        "peringatan: 2019 di luar tahun berlaku set aturan 'permenpanrb-26-2020' (2020-2022); "
         "periksa --year dan --rules" in result.stderr
     )
     inside = runner.invoke(app, [*args[:6], "2021", "-o", str(tmp_path / "z.yaml")])

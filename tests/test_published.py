@@ -77,7 +77,7 @@ def test_a_published_indicator_replaces_its_points_and_hides_its_questions(
 
     out = runner.invoke(app, ["score", str(path), "--rules", str(MINI), "-f", "csv"])
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
-    assert rows["p.a1.i4"]["points"] == "0.5"
+    assert rows["p.a1.i4"]["points"] == "0.50"  # the 2 decimals of the tables (issue 16 item 13)
     assert (rows["p.a1.i4.a"]["points"], rows["p.a1.i4.b"]["points"]) == ("", "")
 
     # the batch detail (csv/json and the workbook's detail sheet) shows the answer only

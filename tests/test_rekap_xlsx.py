@@ -128,7 +128,7 @@ def test_every_sheet_prints_a4_landscape_one_page_wide(
     # a single group prints the people's columns: rank to the last component, not the
     # rule set, file and counts that follow
     rekap = book["rekap"]
-    rule_set = header(rekap).index("Rule set")  # the same word in both languages
+    rule_set = header(rekap).index({"en": "Rule set", "id": "Set aturan"}[lang])
     assert rekap.print_area == f"'rekap'!$A$1:${get_column_letter(rule_set)}$7"
     assert header(rekap)[rule_set - 1] == "Kinerja Organisasi"  # the last component
 

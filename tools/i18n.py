@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "pmprb" / "locale" / "id" / "LC_MESSAGES" / "pmprb.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def code_messages() -> set[str]:
@@ -30,7 +30,17 @@ def code_messages() -> set[str]:
         str(ROOT / "pmprb"), keywords=KEYWORDS, comment_tags=()
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+    return found | help_messages()
+
+
+def help_messages() -> set[str]:
+    """The help texts typer builds from cli.py (its docstrings and help= strings)."""
+    import typer.main
+
+    from pmprb.cli import app
+    from pmprb.clihelp import help_texts
+
+    return set(help_texts(typer.main.get_command(app)))
 
 
 def _catalog_ids(translated_only: bool) -> set[str]:

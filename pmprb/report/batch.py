@@ -17,8 +17,8 @@ from ..display import md
 from ..escape import cells, json_text, line, terminal
 from ..i18n import _, ngettext
 from .csvout import CsvLocale, write_csv
-from .record import num, rules_record
-from .table import bar, pct, share_style
+from .record import num, provisional_note, rules_provisional, rules_record
+from .table import bar, longest_word, pct, share_style
 
 _PALETTE = ("bright_green", "green", "green_yellow", "yellow", "dark_orange", "red", "red")
 
@@ -39,6 +39,11 @@ def group_label(group: Group) -> str:
     """`rule-set-id version, year`: how a group is named in every format."""
     rs = group.rules.rules
     return f"{rs.id} {rs.version}, {group.year}"
+
+
+def group_caveat(group: Group) -> str | None:
+    """The provisional-weights caveat of a group's rule set (each group says its own)."""
+    return provisional_note([n.name for n in rules_provisional(group.rules)])
 
 
 def unit_record(ranked: Ranked, group: Group, detail: bool = False) -> dict[str, Any]:
@@ -64,7 +69,11 @@ def unit_record(ranked: Ranked, group: Group, detail: bool = False) -> dict[str,
         "areas": {aid: share(r) for (aid, _n), r in zip(group.layout.areas, u.areas, strict=True)},
     }
     if detail:
-        out["items"] = [row._asdict() for row in u.detail]
+        # evidence as a list, as in `score -f json` (the rows hold it joined with "; ")
+        out["items"] = [
+            {**row._asdict(), "evidence": row.evidence.split("; ") if row.evidence else []}
+            for row in u.detail
+        ]
     return out
 
 
@@ -100,6 +109,8 @@ def record(batch: Batch, detail: bool = False, lazy: bool = False) -> dict[str, 
                 "rules": rules_record(g.rules),
                 "year": g.year,
                 "units": len(g.ranking),
+                "provisional": [n.id for n in rules_provisional(g.rules)],
+                "provisional_note": group_caveat(g),
                 "ranking": ranking(g),
                 "distribution": [
                     {"id": cid, "name": name, "units": n} for cid, name, n in g.distribution
@@ -306,6 +317,7 @@ def to_markdown(batch: Batch) -> str:
             + f" (`{g.rules.rules.id}` {md(g.rules.rules.version)}), "
             + _("year {year}").format(year=g.year),
             "",
+            *([f"> {md(caveat)}", ""] if (caveat := group_caveat(g)) else []),
             "| # | "
             + " | ".join(
                 (
@@ -391,6 +403,10 @@ def _totals(batch: Batch) -> str:
     ).format(scored=batch.scored, files=batch.files)
 
 
+def _category_cells(group: Group) -> list[str]:
+    return [f"{r.unit.category} ({r.unit.predicate})" for r in group.ranking if r.unit.category]
+
+
 def _category_style(group: Group, category: str | None) -> str:
     ids = [cid for cid, _n in group.layout.categories]
     if category not in ids:
@@ -414,14 +430,19 @@ def render(batch: Batch) -> RenderableType:
             " · " + ngettext("{n} unit", "{n} units", len(g.ranking)).format(n=len(g.ranking))
         )
         parts.append(head)
+        caveat = group_caveat(g)
+        if caveat:
+            parts.append(terminal(caveat, style="yellow"))
 
         ranking = Table(title=_("Ranking"), title_justify="left", show_edge=False)
-        ranking.add_column("#", justify="right")
-        ranking.add_column(_("Unit"))
-        ranking.add_column(_("Code"))
-        ranking.add_column(_("Index"), justify="right")
-        ranking.add_column(_("Category"))
-        ranking.add_column(_("Weakest area"))
+        # compact at 80 columns: numbers as narrow as they are, names never cut mid-word
+        weakest = [_weakest(r, g) for r in g.ranking]
+        ranking.add_column("#", justify="right", no_wrap=True)
+        ranking.add_column(_("Unit"), min_width=longest_word(r.unit.name for r in g.ranking))
+        ranking.add_column(_("Code"), no_wrap=True)
+        ranking.add_column(_("Index"), justify="right", no_wrap=True)
+        ranking.add_column(_("Category"), min_width=longest_word(_category_cells(g)))
+        ranking.add_column(_("Weakest area"), min_width=longest_word(weakest))
         ranking.add_column(_("Unanswered"), justify="right")
         for r in g.ranking:
             u = r.unit

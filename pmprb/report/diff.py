@@ -9,10 +9,41 @@ from rich.table import Table
 from rich.text import Text
 
 from ..escape import cells, json_dumps, terminal
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..rulediff import Change
 from ..rules import LoadedRules
 from .record import rules_record
+
+# the kinds and changes of rulediff.Change (codes in the JSON), as the table shows them
+_WORDS = {
+    "rules": N_("rule set"),
+    "scale": N_("scale"),
+    "area": N_("area"),
+    "band": N_("category"),
+    "predicate": N_("predicate"),
+    "condition": N_("condition"),
+    "node": N_("node"),
+    "question": N_("question"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "changed": N_("changed"),
+    "reweighted": N_("reweighted"),
+    "rescaled": N_("rescaled"),
+    "renamed": N_("renamed"),
+    "moved": N_("moved"),
+    "retagged": N_("area changed"),
+    "provenance": N_("provenance"),
+    "options": N_("options"),
+    "counts": N_("counts"),
+    "detail": N_("detail"),
+    "evidence": N_("evidence"),
+}
+
+
+def word(code: str) -> str:
+    """A kind or change code of the diff in the user's language."""
+    return _(_WORDS[code]) if code in _WORDS else code
+
 
 _STYLE = {"added": "green", "removed": "red", "reweighted": "yellow", "rescaled": "yellow"}
 
@@ -36,8 +67,8 @@ def render_diff(a: LoadedRules, b: LoadedRules, changes: list[Change]) -> Render
     for c in changes:
         table.add_row(
             *cells(
-                c.kind,
-                terminal(c.change, style=_STYLE.get(c.change, "cyan")),
+                word(c.kind),
+                terminal(word(c.change), style=_STYLE.get(c.change, "cyan")),
                 c.id,
                 _short(c.before),
                 _short(c.after),

@@ -13,6 +13,7 @@ from .. import display
 from ..display import md
 from ..i18n import _
 from ..rules import ChoiceScale, LoadedRules, Node, Question
+from .record import provisional_note, rules_provisional
 
 STATUS = ("verified", "inferred", "provisional")
 
@@ -25,6 +26,7 @@ class Heading:
     text: str
     status: str = ""
     note: str = ""
+    anchor: str = ""  # a node's id: the HTML table of contents links to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,9 @@ def document(loaded: LoadedRules) -> list[Block]:
     blocks.append(Para(" · ".join(facts)))
     blocks.append(Para(f"sha256 {loaded.sha256}"))
     blocks.extend(Para(line) for line in display.overlay_lines(loaded))
+    caveat = provisional_note([n.name for n in rules_provisional(loaded)])
+    if caveat:  # the guide is shared too: it says what results depend on
+        blocks.append(Para(caveat))
     blocks.append(
         Para(
             _(
@@ -147,7 +152,7 @@ def document(loaded: LoadedRules) -> list[Block]:
             w=node.weight, m=display.number(loaded.maxima[node.id])
         )
         note = node.provenance.source if node.provenance and status != inherited else ""
-        blocks.append(Heading(min(level, 6), title, status, note))
+        blocks.append(Heading(min(level, 6), title, status, note, node.id))
         for i, child in enumerate(node.children or (), start=1):
             visit(child, f"{number}{i}.", level + 1, status)
         for q in node.questions or ():
@@ -194,7 +199,7 @@ def guide_markdown(loaded: LoadedRules) -> str:
     lines: list[str] = []
     for block in document(loaded):
         if isinstance(block, Heading):
-            badge = f" [{block.status}]" if block.status else ""
+            badge = f" [{display.status_label(block.status)}]" if block.status else ""
             lines += ["#" * block.level + " " + md(block.text) + badge, ""]
             if block.note:
                 lines += ["> " + md(block.note), ""]
@@ -206,7 +211,7 @@ def guide_markdown(loaded: LoadedRules) -> str:
             lines.extend("| " + " | ".join(md(c) for c in row) + " |" for row in block.rows)
             lines.append("")
         else:
-            badge = f" [{block.status}]" if block.status != "verified" else ""
+            badge = f" [{display.status_label(block.status)}]" if block.status != "verified" else ""
             lines.append(f"- **`{block.id}`** {md(block.text)}{badge}")
             if block.detail:
                 lines.append(f"  _{md(block.detail)}_")
@@ -235,7 +240,12 @@ th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; vertica
 .q { margin: 0.4em 0 0.8em; page-break-inside: avoid; }
 .q .id { font-family: monospace; color: #444; }
 .q ul { margin: 0.2em 0; } .detail { font-style: italic; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+nav ul { list-style: none; padding-left: 1em; margin: 0; } nav a { text-decoration: none; }
+nav .qlink { font-family: monospace; font-size: 0.9em; }
+@page { size: A4; margin: 18mm 15mm; }
+@media print { body { margin: 0; max-width: none; font-size: 10pt; }
+  h2, h3, h4, h5, h6 { page-break-after: avoid; } nav { page-break-after: always; }
+  a { color: inherit; } }
 """
 
 
@@ -245,16 +255,44 @@ def _e(text: str) -> str:
 
 def _badge(status: str) -> str:
     cls = status if status in STATUS else ""
-    return f' <span class="status {cls}">{_e(status)}</span>' if status else ""
+    shown = _e(display.status_label(status))
+    return f' <span class="status {cls}">{shown}</span>' if status else ""
+
+
+def _anchor(kind: str, ident: str) -> str:
+    """An HTML id for a node (n-...) or a question (q-...): ids are dotted names."""
+    return _e(f"{kind}-{ident}")
+
+
+def _contents(blocks: list[Block]) -> str:
+    """The table of contents: every part of the tree and every question, linked."""
+    entries: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading) and block.anchor:
+            pad = (block.level - 3) * 1.2
+            entries.append(
+                f'<li style="margin-left: {pad:.1f}em">'
+                f'<a href="#{_anchor("n", block.anchor)}">{_e(block.text)}</a></li>'
+            )
+        elif isinstance(block, Item):
+            entries.append(
+                f'<li><a class="qlink" href="#{_anchor("q", block.id)}">{_e(block.id)}</a></li>'
+            )
+    title = _e(_("Contents"))
+    return f"<nav>\n<h2>{title}</h2>\n<ul>{''.join(entries)}</ul>\n</nav>"
 
 
 def guide_html(loaded: LoadedRules, lang: str = "id") -> str:
     """The guide as one standalone HTML page (inline CSS, no scripts, no external files)."""
     body: list[str] = []
-    for block in document(loaded):
+    blocks = document(loaded)
+    for block in blocks:
+        if isinstance(block, Heading) and block.text == _("Questionnaire"):
+            body.append(_contents(blocks))
         if isinstance(block, Heading):
             n = block.level
-            body.append(f"<h{n}>{_e(block.text)}{_badge(block.status)}</h{n}>")
+            anchor = f' id="{_anchor("n", block.anchor)}"' if block.anchor else ""
+            body.append(f"<h{n}{anchor}>{_e(block.text)}{_badge(block.status)}</h{n}>")
             if block.note:
                 body.append(f'<p class="note">{_e(block.note)}</p>')
         elif isinstance(block, Para):
@@ -268,7 +306,7 @@ def guide_html(loaded: LoadedRules, lang: str = "id") -> str:
         else:
             badge = _badge(block.status) if block.status != "verified" else ""
             parts = [
-                '<div class="q">',
+                f'<div class="q" id="{_anchor("q", block.id)}">',
                 f'<div><span class="id">{_e(block.id)}</span> {_e(block.text)}{badge}</div>',
             ]
             if block.detail:

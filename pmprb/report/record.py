@@ -18,7 +18,7 @@ from ..engine import (
     weak_areas,
 )
 from ..i18n import _
-from ..rules import LoadedRules
+from ..rules import LoadedRules, Node
 
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
 
@@ -38,6 +38,48 @@ def hidden_areas(names: list[str]) -> str:
     return _("Areas unknown, part of their points are under a published score: {names}").format(
         names=", ".join(names)
     )
+
+
+def headline_label(result: Result) -> str:
+    """`Index: {index}` for a rule set with categories (Indeks RB); `Total score: {index}`
+    for one judged by predicates only (Zona Integritas: its total is no index)."""
+    return _("Index: {index}") if result.rules.rules.bands else _("Total score: {index}")
+
+
+def published_note(result: Result) -> str | None:
+    """Said where an answer file gives published component scores: what they hide."""
+    if not any(n.published for n in result.root.walk()):
+        return None
+    return _(
+        "Published component scores hide the areas and the improvements under them; "
+        "answer the questions to see them."
+    )
+
+
+def provisional_note(names: list[str]) -> str | None:
+    """The caveat that goes wherever a result is shared, when it depends on provisional
+    weights (the highest such parts, by name); None when it does not."""
+    if not names:
+        return None
+    return _("Note: this result depends on provisional weights ({names}).").format(
+        names=", ".join(names)
+    )
+
+
+def rules_provisional(loaded: LoadedRules) -> list[Node]:
+    """The highest parts of a rule set whose weight is provisional (for a batch group)."""
+    out: list[Node] = []
+
+    def visit(node: Node) -> None:
+        if node.id in loaded.provisional:
+            out.append(node)
+            return
+        for child in node.children or ():
+            visit(child)
+
+    for top in loaded.rules.tree:
+        visit(top)
+    return out
 
 
 def num(value: Fraction | Decimal, places: int = PLACES) -> float:
@@ -155,6 +197,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
         "answered": result.answered,
         "unanswered": result.unanswered,
         "provisional": [n.id for n in result.provisional_nodes()],
+        "provisional_note": provisional_note([n.name for n in result.provisional_nodes()]),
         "areas": [
             {
                 "id": ar.id,

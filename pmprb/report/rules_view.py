@@ -89,7 +89,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         label.append(f"[{node.id}] ", style="cyan")
         maximum = display.number(loaded.maxima[node.id])
         label.append(_("weight {w} (max {m})").format(w=node.weight, m=maximum))
-        label.append(f" {status}", style=_STATUS_STYLE[status])
+        label.append(" " + display.status_label(status), style=_STATUS_STYLE[status])
         for extra in display.node_options(node):
             label.append(" · " + extra, style="dim")
         if node.questions is not None and not questions:
@@ -105,7 +105,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
                 shown = Text(f"{q.id} ", style="cyan")
                 shown.append(line(f"{q.text} "))
                 shown.append(line(f"({q.scale})"), style="dim")
-                shown.append(f" {qs}", style=_STATUS_STYLE[qs])
+                shown.append(" " + display.status_label(qs), style=_STATUS_STYLE[qs])
                 branch.add(shown)
 
     for top in rs.tree:
@@ -141,7 +141,8 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
             table.add_column(col)
         for cond in pred.conditions:
             name, where, minimum, label = display.condition_row(cond, root_status)
-            table.add_row(*cells(name, where, minimum, Text(label, style=_STATUS_STYLE[label])))
+            badge = Text(display.status_label(label), style=_STATUS_STYLE[label])
+            table.add_row(*cells(name, where, minimum, badge))
         parts.append(table)
     return Group(*parts)
 

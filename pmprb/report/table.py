@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from ..engine import (
     ConditionResult,
+    Gain,
     PredicateResult,
     Result,
     improvements,
@@ -19,7 +22,14 @@ from ..engine import (
 )
 from ..escape import cells, line, terminal
 from ..i18n import _, ngettext
-from .record import hidden_areas, percent, text
+from .record import (
+    headline_label,
+    hidden_areas,
+    percent,
+    provisional_note,
+    published_note,
+    text,
+)
 from .text import adjustment_lines
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
@@ -39,10 +49,32 @@ def share_style(share: Fraction) -> str:
     return "red" if share < Fraction(1, 2) else "yellow" if share < Fraction(3, 4) else "green"
 
 
-def bar(share: Fraction, width: int = 20) -> Text:
+class Bar:
+    """An attainment bar, 20 cells wide where there is room and as narrow as 5 where
+    there is not (at 80 columns the names and numbers keep their width, the bar gives)."""
+
+    def __init__(self, share: Fraction, width: int = 20) -> None:
+        self.share = share
+        self.width = width
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(5, self.width), self.width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, min(self.width, options.max_width))
+        filled = round(float(self.share) * width)
+        yield Text("█" * filled + "░" * (width - filled), style=share_style(self.share))
+
+
+def bar(share: Fraction, width: int = 20) -> Bar:
     """An attainment bar."""
-    filled = round(float(share) * width)
-    return Text("█" * filled + "░" * (width - filled), style=share_style(share))
+    return Bar(share, width)
+
+
+def longest_word(texts: Iterable[str]) -> int:
+    """The width of the longest word: a column this wide never cuts a word of its texts
+    (rich wraps at spaces and cuts a word longer than the column)."""
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 def f2(value: Fraction) -> str:
@@ -83,7 +115,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     parts.append(head)
 
     headline = Text()
-    headline.append("\n" + _("Index: {index}").format(index=""))
+    headline.append("\n" + headline_label(result).format(index=""))
     headline.append(f"{result.index}", style=band_style(result))
     if result.band is not None:
         headline.append("  ")
@@ -91,17 +123,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     parts.append(headline)
     node_names = {n.id: n.name for n in result.root.walk()}
     parts.extend(predicate_parts(result))
-    provisional = result.provisional_nodes()
-    if provisional:
-        listed = ", ".join(n.name for n in provisional)
-        parts.append(
-            terminal(
-                _("Note: this result depends on provisional weights ({names}).").format(
-                    names=listed
-                ),
-                style="yellow",
-            )
-        )
+    caveat = provisional_note([n.name for n in result.provisional_nodes()])
+    if caveat:
+        parts.append(terminal(caveat, style="yellow"))
 
     comp = Table(title=_("Components"), title_justify="left", show_edge=False)
     comp.add_column(_("Component"))
@@ -138,7 +162,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
                 if p.component not in columns:
                     columns.append(p.component)
         areas = Table(title=_("Areas of change"), title_justify="left", show_edge=False)
-        areas.add_column(_("Area"))
+        areas.add_column(_("Area"), min_width=longest_word(ar.name for ar in known))
         for c in columns:
             areas.add_column(terminal(node_names.get(c, c)), justify="right")
         areas.add_column(_("Total"), justify="right")
@@ -151,6 +175,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
         parts.append(areas)
     if hidden:
         parts.append(terminal(hidden_areas(hidden), style="dim"))
+    hides = published_note(result)
+    if hides:
+        parts.append(terminal(hides, style="dim"))
     if known:
         weak = weak_areas(result)
         text = Text(_("Weakest areas") + ": ", style="bold")
@@ -178,21 +205,7 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
 
     gains = improvements(result, improvement_limit)
     if gains:
-        imp = Table(title=_("Room for improvement"), title_justify="left", show_edge=False)
-        imp.add_column(_("Question"))
-        imp.add_column(_("Indicator"))
-        imp.add_column(_("Answer"))
-        imp.add_column("+" + _("Points"), justify="right")
-        for g in gains:
-            imp.add_row(
-                terminal(g.item.id, style="cyan") + terminal(" " + g.item.text),
-                *cells(
-                    node_names.get(g.node.id, g.node.id),
-                    g.item.answer.display if g.item.answer else Text(_("(none)"), style="red"),
-                    f2(g.gain),
-                ),
-            )
-        parts.append(imp)
+        parts.append(Fit(lambda width: improvement_table(result, gains, width)))
 
     if result.questions:
         parts.append(
@@ -210,6 +223,46 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             )
         )
     return Group(*parts)
+
+
+class Fit:
+    """A renderable built for the width it gets (a table that must fit 80 columns)."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+def improvement_table(result: Result, gains: list[Gain], width: int) -> Table:
+    """Ruang perbaikan: the question id whole (its column as wide as the longest id, the
+    question's text wrapped under it), then the indicator where there is room for it."""
+    node_names = {n.id: n.name for n in result.root.walk()}
+    answers = [g.item.answer.display if g.item.answer else _("(none)") for g in gains]
+    id_width = max(len(g.item.id) for g in gains)
+    answer_width = max(len(_("Answer")), *(len(a) for a in answers))
+    gain_width = len("+" + _("Points"))
+    # 3 cells of padding and border per column, 1 at the table's outer edges
+    room = width - id_width - answer_width - gain_width - 3 * 4 + 2
+    indicators = [node_names.get(g.node.id, g.node.id) for g in gains]
+    show_indicator = room >= max(10, longest_word(indicators))
+    imp = Table(title=_("Room for improvement"), title_justify="left", show_edge=False)
+    imp.add_column(_("Question"), min_width=id_width)
+    if show_indicator:
+        imp.add_column(_("Indicator"), max_width=room)
+    imp.add_column(_("Answer"), no_wrap=True)
+    imp.add_column("+" + _("Points"), justify="right", no_wrap=True)
+    for g, answer, indicator in zip(gains, answers, indicators, strict=True):
+        shown = Text(line(answer), style="" if g.item.answer else "red")
+        question = terminal(g.item.id, style="cyan")
+        question.append("\n")
+        question.append_text(terminal(g.item.text))
+        imp.add_row(
+            question,
+            *cells(*((indicator,) if show_indicator else ()), shown, f2(g.gain)),
+        )
+    return imp
 
 
 def condition_value(cond: ConditionResult, value: Fraction) -> str:

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from .. import display
 from ..assessment import Given
 from ..display import md
-from ..engine import NodeResult, Result, improvements
+from ..engine import NodeResult, Result, improvements, next_band, weak_areas
 from ..escape import json_dumps
 from ..i18n import _
 from .csvout import CsvLocale, write_csv
-from .record import adjustments, hidden_areas, num, percent, record, text
+from .record import (
+    PLACES,
+    adjustments,
+    headline_label,
+    hidden_areas,
+    num,
+    percent,
+    published_note,
+    record,
+    text,
+)
 
 
 def to_json(result: Result) -> str:
@@ -21,16 +32,24 @@ def to_json(result: Result) -> str:
 
 
 def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
-    """A long table: one row per node and per question (see report.csvout for the dialect)."""
+    """A long table: one row per node and per question (see report.csvout for the dialect).
+    Points are fixed decimals: a node's with the 2 of the tables (58.69, 100.00), a
+    question's with 4 (0.1333: too small for 2); a last `note` row carries the
+    provisional-weights caveat when there is one."""
     rows: list[list[Any]] = []
 
+    def fixed(value: Fraction, places: int = 2) -> Decimal:
+        return Decimal(text(value, places))
+
     def visit(node: NodeResult, parent: str) -> None:
-        points = num(node.points) if node.known else None
-        rows.append(["node", node.id, node.name, parent, points, num(node.maximum), "", ""])
+        points = fixed(node.points) if node.known else None
+        rows.append(["node", node.id, node.name, parent, points, fixed(node.maximum), "", ""])
         if node.rescaled is not None and node.known:
             # a rescaled group: its points before rescaling, out of its adjusted maximum
             raw, adjusted = node.rescaled
-            rows.append(["adjusted", node.id, node.name, parent, num(raw), num(adjusted), "", ""])
+            rows.append(
+                ["adjusted", node.id, node.name, parent, fixed(raw), fixed(adjusted), "", ""]
+            )
         for child in node.children:
             visit(child, node.id)
         for item in node.items:
@@ -41,14 +60,17 @@ def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
                     item.id,
                     item.text,
                     node.id,
-                    num(item.points) if item.known else None,
-                    num(item.maximum),
+                    fixed(item.points, PLACES) if item.known else None,
+                    fixed(item.maximum, PLACES),
                     _answer_text(given) if given else "",
                     num(given.value) if given else None,
                 ]
             )
 
     visit(result.root, "")
+    caveat = record(result)["provisional_note"]
+    if caveat:
+        rows.append(["note", "provisional", caveat, "", "", "", "", ""])
     header = ["kind", "id", "name", "parent", "points", "max", "answer", "value"]
     return write_csv(header, rows, locale)
 
@@ -87,13 +109,15 @@ def adjustment_lines(result: Result) -> list[str]:
     return out
 
 
-def to_markdown(result: Result) -> str:
-    """A Markdown report: headline, components, areas, weak areas, improvements."""
-    rec = record(result)
+def to_markdown(result: Result, improvement_limit: int = 10) -> str:
+    """A short Markdown report to share: headline (with the points to the next category),
+    caveats, components, areas, the weakest areas, what to improve (each question with
+    its text and answer) and the unanswered count."""
+    rec = record(result, improvement_limit)
     rules = rec["rules"]
     has_bands = bool(result.rules.rules.bands)
     precision = result.rules.rules.precision
-    headline = "**" + _("Index: {index}").format(index=text(result.raw, precision)) + "**"
+    headline = "**" + headline_label(result).format(index=text(result.raw, precision)) + "**"
     if has_bands:
         headline += f" {md(rec['category'] or '')} ({md(rec['predicate'] or '-')})"
     lines = [
@@ -111,6 +135,8 @@ def to_markdown(result: Result) -> str:
         "",
         headline,
         "",
+        *_markdown_next(result),
+        *([f"> {md(rec['provisional_note'])}", ""] if rec["provisional_note"] else []),
         *_markdown_predicates(rec),
         "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
         "|---|---:|---:|",
@@ -139,23 +165,54 @@ def to_markdown(result: Result) -> str:
     adjusted = adjustment_lines(result)
     if adjusted:
         lines += ["", *(f"- {md(x.strip())}" if x.startswith("  ") else md(x) for x in adjusted)]
-    gains = improvements(result)
+    hides = published_note(result)
+    if hides:
+        lines += ["", md(hides)]
+    weak = weak_areas(result) if known else []
+    if weak:
+        lines += ["", "## " + _("Weakest areas"), ""]
+        lines += [
+            "- "
+            + md(
+                _("{name} {share} ({lost} points lost)").format(
+                    name=w.name, share=percent(w.share), lost=text(w.maximum - w.points)
+                )
+            )
+            for w in weak
+        ]
+    gains = improvements(result, improvement_limit)
     if gains:
         lines += [
             "",
             "## " + _("Room for improvement"),
             "",
-            "| " + _("Question") + " | +" + _("Points") + " |",
-            "|---|---:|",
+            "| "
+            + " | ".join((_("Question"), _("Text"), _("Answer")))
+            + " | +"
+            + _("Points")
+            + " |",
+            "|---|---|---|---:|",
         ]
         for g in gains:
-            lines.append(f"| `{g.item.id}` | {text(g.gain)} |")
+            given = md(g.item.answer.display) if g.item.answer else _("(none)")
+            lines.append(f"| `{g.item.id}` | {md(g.item.text)} | {given} | {text(g.gain)} |")
     lines += [
         "",
         _("Unanswered: {n} of {total}").format(n=rec["unanswered"], total=rec["questions"]),
         "",
     ]
     return "\n".join(lines)
+
+
+def _markdown_next(result: Result) -> list[str]:
+    """The points still needed for the next category, when there is one."""
+    nxt = next_band(result)
+    if nxt is None:
+        return []
+    said = _("{points} more points reach {band} ({name}).").format(
+        points=nxt[1], band=nxt[0].id, name=nxt[0].name
+    )
+    return [md(said), ""]
 
 
 def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
