@@ -194,7 +194,9 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
     if long is not None and long.counts is not None:
         return _from_counts(qid, ref, long)
     if isinstance(scale, ChoiceScale):
-        hit = scale.read(value) if isinstance(value, str) else None
+        # a whole number names an option labelled with digits ("1" = 100 in SURABE)
+        label = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        hit = scale.read(label) if isinstance(label, str) else None
         if hit is None:
             return None, [
                 Pending(

@@ -167,11 +167,13 @@ class Node(_Model):
     provenance: Provenance | None = None
     param_id: str | None = Field(None, description="The official worksheet's own id of the line")
     evaluator: str = Field("", description="Who supplies the value (e.g. BPKP, KASN)")
-    aggregate: Literal["mean", "sum"] = Field(
+    aggregate: Literal["mean", "sum", "plain_mean"] = Field(
         "mean",
         description="A group's children: mean: each child's maximum is its weight over the "
         "sum of its siblings' weights (a hierarchical weighted mean); sum: each child's "
-        "maximum is its own weight (in its parent's units), whatever its siblings add up to",
+        "maximum is its own weight (in its parent's units), whatever its siblings add up to; "
+        "plain_mean: every child counts equally (its maximum is the group's over the number "
+        "of children), whatever the weights say",
     )
     adjustment: bool = Field(
         False,
@@ -575,13 +577,18 @@ def _maxima(rs: RuleSet) -> dict[str, Fraction]:
     maxima: dict[str, Fraction] = {"root": Fraction(rs.total)}
 
     def visit(nodes: tuple[Node, ...], maximum: Fraction, parent: Node | None) -> None:
-        if parent is not None and parent.aggregate == "sum":
-            total = Fraction(parent.weight)
+        mode = parent.aggregate if parent is not None else "mean"
+        if mode == "sum":
+            total = Fraction(parent.weight) if parent is not None else Fraction(1)
         else:  # a hierarchical weighted mean; adjustments take no share
             total = sum((Fraction(n.weight) for n in nodes if not n.adjustment), Fraction(0))
         total = total or Fraction(1)  # only adjustments: each counts at its own weight
+        equal = sum(1 for n in nodes if not n.adjustment) if mode == "plain_mean" else 0
         for node in nodes:
-            maxima[node.id] = maximum * Fraction(node.weight) / total
+            if equal and not node.adjustment:  # plain_mean: the weights are not used
+                maxima[node.id] = maximum / equal
+            else:
+                maxima[node.id] = maximum * Fraction(node.weight) / total
             visit(node.children or (), maxima[node.id], node)
 
     visit(rs.tree, maxima["root"], None)

@@ -99,7 +99,7 @@ def _short(ref: QuestionRef) -> list[dict[str, Any]]:
         return [{"type": "number", "minimum": _number(scale.min), "maximum": _number(scale.max)}]
     labels = list(scale.options)
     meanings = [ref.question.options.get(label, "") for label in labels]
-    return [
+    forms: list[dict[str, Any]] = [
         # the exact labels, for completion in editors
         {"type": "string", "enum": labels, "enumDescriptions": meanings},
         # pmprb reads labels case-insensitively and trims spaces
@@ -108,6 +108,10 @@ def _short(ref: QuestionRef) -> list[dict[str, Any]]:
             "pattern": "^\\s*(?:" + "|".join(_any_case(label) for label in labels) + ")\\s*$",
         },
     ]
+    digits = [int(label) for label in labels if label.isdigit() and label == str(int(label))]
+    if digits:  # an option labelled with digits may be written as a whole number
+        forms.append({"type": "integer", "enum": digits})
+    return forms
 
 
 def _field(model: type[Any], name: str) -> str:
