@@ -33,7 +33,8 @@ def nodes(root: NodeResult) -> dict[str, NodeResult]:
 
 def test_rule_set_checks_clean_and_has_the_sources_counts() -> None:
     report = check_rules(RID)
-    assert report.loaded is not None and report.problems == []
+    assert report.loaded is not None
+    assert report.problems == []
     loaded = load_rules(RID)
     assert len(loaded.questions) == 107
     levels = {"rb": 0, "aspek": 0, "sub_aspek": 0, "sub_sub_aspek": 0}
@@ -54,16 +55,16 @@ def test_rule_set_checks_clean_and_has_the_sources_counts() -> None:
     assert isinstance(spbe, ChoiceScale)
     assert spbe.options == {"1": 1, "2": Decimal("0.65"), "3": Decimal("0.35"), "4": 0}
     toilet = loaded.questions["general.b.1.1_3.c"].scale
-    assert isinstance(toilet, ChoiceScale) and list(toilet.options) == ["A", "C", "D", "E", "F"]
+    assert isinstance(toilet, ChoiceScale)
+    assert list(toilet.options) == ["A", "C", "D", "E", "F"]
     f10 = loaded.questions["general.b.1.1_1.a"].scale
-    assert isinstance(f10, ChoiceScale) and f10.options["F"] == Decimal("0.1")
+    assert isinstance(f10, ChoiceScale)
+    assert f10.options["F"] == Decimal("0.1")
     # the final rule is labelled with its source
     general = loaded.nodes["general"]
     assert general.provenance is not None
-    assert (
-        "65" in general.provenance.source
-        and "getOpdWithAspekValuesSimple" in general.provenance.source
-    )
+    assert "65" in general.provenance.source
+    assert "getOpdWithAspekValuesSimple" in general.provenance.source
 
 
 def test_generators_are_up_to_date() -> None:
@@ -105,7 +106,7 @@ def test_diskominfo_by_hand_through_every_level() -> None:
     # sub-aspek = sum of its sub-sub-aspek
     a1 = F(140, 3) + F(195, 7) + 7
     assert value("general.a.1") == a1 == F(1712, 21)  # 81.52
-    subs_a = [a1, F("71.875"), 75, 95, 44 + 32, 79, F("66.75"), 60]
+    subs_a: list[F] = [a1, F("71.875"), F(75), F(95), F(44 + 32), F(79), F("66.75"), F(60)]
     for i, expected in enumerate(subs_a, start=1):
         assert value(f"general.a.{i}") == expected, i
     # aspek = plain mean of its sub-aspek
@@ -113,8 +114,9 @@ def test_diskominfo_by_hand_through_every_level() -> None:
     assert value("general.a") == aspek_a
     b1 = F(810, 9) * F(24, 100) + 25 + F(560, 6) * F(18, 100) + 11 + 10 + 12  # 96.4
     b3 = 10 + 0 + F(100 + 85 + 0, 3) * F(80, 100)  # 59.33
-    subs_b = [b1, 36 + 24 + F(125, 2) * F(40, 100), b3, 100, F(540, 6), 100]
-    assert b1 == F("96.4") and subs_b[1] == 85
+    subs_b: list[F] = [b1, 36 + 24 + F(125, 2) * F(40, 100), b3, F(100), F(540, 6), F(100)]
+    assert b1 == F("96.4")
+    assert subs_b[1] == 85
     for i, expected in enumerate(subs_b, start=1):
         assert value(f"general.b.{i}") == expected, i
     aspek_b = sum(subs_b, F(0)) / 6
@@ -129,7 +131,8 @@ def test_diskominfo_by_hand_through_every_level() -> None:
     final = (general * 65 + tematik * 35) / 100
     assert result.raw == final
     assert result.index == Decimal("78.62")
-    assert result.band is not None and result.band.id == "BB"
+    assert result.band is not None
+    assert result.band.id == "BB"
     assert result.unanswered == 3
 
 
@@ -184,7 +187,8 @@ def test_every_command_works_with_the_rule_set(runner: CliRunner, tmp_path: Path
         outputs.append(got.stdout)
     # the blank file from init has every indicator and scores 0
     data = yaml.safe_load(blank.read_text(encoding="utf-8"))
-    assert len(data["answers"]) == 107 and data["rules"] == RID
+    assert len(data["answers"]) == 107
+    assert data["rules"] == RID
     assert json.loads(outputs[4])["index"] == 78.62
     ranking = json.loads(outputs[7])["groups"][0]["ranking"]
     assert [Path(r["file"]).stem for r in ranking] == [
