@@ -135,6 +135,15 @@ ScoreEntry = Annotated[
 ]
 
 
+class Held(_Model):
+    """A predicate the unit already holds (e.g. WBK) and the year it was awarded."""
+
+    predicate: str = Field(min_length=1, description="The predicate held, e.g. WBK")
+    since: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(
+        description="The year it was awarded"
+    )
+
+
 class AnswerFile(_Model):
     """The schema of record of an answer file."""
 
@@ -146,6 +155,11 @@ class AnswerFile(_Model):
         default_factory=dict,
         description="Published points for whole nodes (node id -> points, or {points, "
         "adjusted_weight} on a rescaled node)",
+    )
+    held: Held | None = Field(
+        None,
+        description="A predicate the unit already holds and since when (WBK before WBBM); "
+        "pmprb never infers it",
     )
 
 
@@ -174,6 +188,7 @@ class Assessment:
     warnings: tuple[Problem, ...] = ()
     # published adjusted weights (node id -> weight units) of rescaled nodes in `scores`
     adjusted: dict[str, Fraction] = field(default_factory=dict)
+    held: Held | None = None  # the predicate the unit already holds, as the file records it
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -508,6 +523,8 @@ def validate_assessment(
             raw_answers, raw_scores = _salvage(data, pending)
         answers, scores, adjusted, found = check(raw_answers, raw_scores, loaded)
         pending.extend(found)
+        if model is not None and model.held is not None:
+            pending.extend(_check_held(model.held, model.year, loaded))
     if pending or model is None or loaded is None:
         raise ProblemsError(locate(path, text, pending, root))
     warnings: list[Pending] = []
@@ -526,4 +543,21 @@ def validate_assessment(
         scores,
         tuple(locate(path, text, warnings, root)),
         adjusted,
+        model.held,
     )
+
+
+def _check_held(held: Held, year: int, loaded: LoadedRules) -> list[Pending]:
+    """The predicate held is one of the rule set's, awarded no later than the year assessed."""
+    ids = [p.id for p in loaded.rules.predicates]
+    if held.predicate not in ids:
+        message = _("'{held}' is not a predicate of rule set '{id}'; one of: {ids}").format(
+            held=shorten(held.predicate), id=loaded.rules.id, ids=", ".join(ids) or "-"
+        )
+        return [Pending(("held", "predicate"), "unknown_predicate", message)]
+    if held.since > year:
+        message = _("held since {since}, after the assessment year {year}").format(
+            since=held.since, year=year
+        )
+        return [Pending(("held", "since"), "held_later", message)]
+    return []

@@ -115,6 +115,10 @@ def _predicates(before: tuple[Predicate, ...], after: tuple[Predicate, ...]) -> 
         was = old[pid]
         if was.name != pred.name:
             out.append(Change("predicate", "renamed", pid, was.name, pred.name))
+        if was.requires_held != pred.requires_held:
+            out.append(
+                Change("predicate", "requires_held", pid, was.requires_held, pred.requires_held)
+            )
         conds_old = {c.id: c for c in was.conditions}
         conds_new = {c.id: c for c in pred.conditions}
         for cid, cond in conds_new.items():

@@ -255,6 +255,11 @@ class Predicate(_Model):
     id: str
     name: str
     conditions: tuple[Condition, ...] = Field(min_length=1)
+    requires_held: str | None = Field(
+        None,
+        description="A predicate the unit must already hold, as its answer file records it "
+        "(`held`), for this one to be reached (WBBM needs WBK): the one named or a higher one",
+    )
 
 
 class RuleSet(_Model):
@@ -475,6 +480,12 @@ def _check_predicates(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
                 Pending((*ploc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=pred.id))
             )
         pred_ids.add(pred.id)
+        lower = [p.id for p in rs.predicates[i + 1 :]]
+        if pred.requires_held is not None and pred.requires_held not in lower:
+            message = _("`requires_held` names no predicate below '{id}': '{held}'{hint}").format(
+                id=pred.id, held=pred.requires_held, hint=suggest(pred.requires_held, lower)
+            )
+            out.append(Pending((*ploc, "requires_held"), "unknown_predicate", message))
         cond_ids: set[str] = set()
         for j, cond in enumerate(pred.conditions):
             cloc: Loc = (*ploc, "conditions", j)

@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .assessment import AnswerFile, LongAnswer, PublishedScore, UnitInfo
+from .assessment import AnswerFile, Held, LongAnswer, PublishedScore, UnitInfo
 from .display import md
 from .i18n import _
 from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
@@ -213,7 +213,32 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                     for nid, maximum in loaded.maxima.items()
                 },
             },
+            **_held_schema(loaded),
         },
+    }
+
+
+def _held_schema(loaded: LoadedRules) -> dict[str, Any]:
+    """`held` (a predicate already held, since a year) for a rule set with predicates."""
+    preds = [p.id for p in loaded.rules.predicates]
+    if not preds:
+        return {}
+    return {
+        "held": {
+            "description": _field(AnswerFile, "held"),
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["predicate", "since"],
+            "properties": {
+                "predicate": {"description": _field(Held, "predicate"), **_one_of(preds)},
+                "since": {
+                    "description": _field(Held, "since"),
+                    "type": "integer",
+                    "minimum": 1990,
+                    "maximum": 2100,
+                },
+            },
+        }
     }
 
 

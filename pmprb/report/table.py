@@ -221,6 +221,9 @@ def predicate_parts(result: Result) -> list[RenderableType]:
         line.append(_("none reached"), style="bold red")
     parts: list[RenderableType] = [line]
     parts.append(condition_table(result, upcoming))
+    held = held_line(result, upcoming)
+    if held is not None:
+        parts.append(Text(held, style="yellow" if not upcoming.held_ok else ""))
     failing = [c for c in upcoming.conditions if not c.met]
     if failing and upcoming is not reached:
         parts.append(
@@ -234,6 +237,30 @@ def predicate_parts(result: Result) -> list[RenderableType]:
             )
         )
     return parts
+
+
+def held_line(result: Result, pred: PredicateResult) -> str | None:
+    """What `requires_held` says for one predicate: the predicate it needs, what the answer
+    file records and, when every threshold is met without it, the result and the reason."""
+    if pred.requires is None:
+        return None
+    held = result.assessment.held
+    recorded = (
+        _("recorded: {held} since {since}").format(held=held.predicate, since=held.since)
+        if held is not None
+        else _("not recorded in the answer file (`held`)")
+    )
+    line = _("{id} requires the {need} predicate already held: {recorded}.").format(
+        id=pred.id, need=pred.requires, recorded=recorded
+    )
+    if pred.blocked:
+        reached = result.reached
+        line += " " + _(
+            "Every threshold of {id} is met, but without {need} held first the result is {result}."
+        ).format(
+            id=pred.id, need=pred.requires, result=reached.id if reached else _("none reached")
+        )
+    return line
 
 
 def condition_table(result: Result, pred: PredicateResult) -> Table:

@@ -194,4 +194,24 @@ def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
         mark = "✓" if c["met"] else ("?" if c["value"] is None else "✗")
         lines.append(f"| {label} | {fmt(c['value'])} | {fmt(c['threshold'])} | {gap} | {mark} |")
     lines.append("")
+    need = pred.get("requires_held")
+    if need is not None:
+        held = need["held"]
+        recorded = (
+            _("recorded: {held} since {since}").format(
+                held=md(held["predicate"]), since=held["since"]
+            )
+            if held is not None
+            else _("not recorded in the answer file (`held`)")
+        )
+        line = _("{id} requires the {need} predicate already held: {recorded}.").format(
+            id=md(pred["id"]), need=md(need["predicate"]), recorded=recorded
+        )
+        if need["blocked"]:
+            result = md(reached["id"]) if reached else _("none reached")
+            line += " " + _(
+                "Every threshold of {id} is met, but without {need} held first"
+                " the result is {result}."
+            ).format(id=md(pred["id"]), need=md(need["predicate"]), result=result)
+        lines.extend([line, ""])
     return lines
