@@ -290,6 +290,12 @@ class RuleSet(_Model):
         "refused",
         description="Whether answers may be marked not counted (a node may override it)",
     )
+    levels: tuple[str, ...] = Field(
+        (),
+        description="Names of the tree's levels, top first (e.g. RB, Aspek, Sub-aspek): "
+        "results name the parts by level instead of 'component', and a rule set without "
+        "areas shows its weakest nodes of the second and third level instead of weak areas",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,3 +208,21 @@ def test_a_digit_option_may_be_written_as_a_whole_number(tmp_path: Path) -> None
     items = {i.id: i for i in nodes(score(load_assessment(path)).root)["general.a.1.1_1"].items}
     assert items["general.a.1.1_1.a"].value == F(65, 100)
     assert items["general.a.1.1_1.c"].value == F(35, 100)
+
+
+def test_results_name_the_parts_by_level(runner: CliRunner) -> None:
+    """No areas of change in SURABE: the weakest sub-aspek (score) and aspek (batch)."""
+    table = " ".join(runner.invoke(app, ["--lang", "en", "score", str(DISKOMINFO)]).stdout.split())
+    assert "RB / Aspek" in table
+    # by hand: PDN 42.5, LAPOR 59.33 (178/3), ZI 60 (and Core Business 60: the id decides)
+    assert (
+        "Weakest Sub-aspek: Peningkatan Penggunaan Produk Dalam Negeri 42.5%"
+        " (3.35 points lost); Tingkat tindak lanjut pengaduan masyarakat (LAPOR) 59.3%"
+    ) in table
+    assert "Areas of change" not in table
+    batch = runner.invoke(app, ["--lang", "en", "batch", str(EXAMPLES), "--format", "markdown"])
+    assert batch.exit_code == 0, batch.output
+    assert "Weakest Aspek" in batch.stdout
+    # Diskominfo's five aspek: 75.6, 88.5, 85, 80 and Capaian Dampak RB Tematik 60.8
+    [row] = [line for line in batch.stdout.splitlines() if "2.16.01" in line]
+    assert "Capaian Dampak RB Tematik" in row

@@ -282,6 +282,8 @@ def build_rules(rows: list[dict[str, str]]) -> Mapping:
         "total": 100,
         "precision": 2,
         "provenance": provenance("verified", SRC_TOP),
+        "#levels": Comment("The sheet's own names of its levels, shown in results."),
+        "levels": Flow(["RB", "Aspek", "Sub-aspek", "Sub-sub-aspek"]),
         "scales": builder.scales,
         "#bands": Comment(textwrap.fill(SRC_BANDS, 90)),
         "bands": bands,

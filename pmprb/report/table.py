@@ -99,8 +99,10 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
             )
         )
 
-    comp = Table(title=_("Components"), title_justify="left", show_edge=False)
-    comp.add_column(_("Component"))
+    levels = result.rules.rules.levels
+    parts_name = " / ".join(levels[:2]) if len(levels) >= 2 else None
+    comp = Table(title=parts_name or _("Components"), title_justify="left", show_edge=False)
+    comp.add_column(parts_name or _("Component"))
     comp.add_column(_("Points"), justify="right")
     comp.add_column(_("Max"), justify="right")
     comp.add_column("%", justify="right")
@@ -123,6 +125,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
 
+    weakest = weakest_by_level(result)
+    if weakest is not None:
+        parts.append(weakest)
     known = [ar for ar in result.areas if ar.maximum]
     if known:
         columns: list[str] = []
@@ -237,6 +242,36 @@ def predicate_parts(result: Result) -> list[RenderableType]:
             )
         )
     return parts
+
+
+def weakest_by_level(result: Result, limit: int = 3) -> Text | None:
+    """A rule set that names its levels and has no areas: its weakest nodes of the third
+    level (SURABE's sub-aspek), with their attainment and the points lost."""
+    rs = result.rules.rules
+    if len(rs.levels) < 3 or rs.areas:
+        return None
+    third = [
+        sub
+        for top in result.root.children
+        if not top.published
+        for mid in top.children
+        if not mid.published
+        for sub in mid.children
+        if sub.known and sub.maximum
+    ]
+    if not third:
+        return None
+    third.sort(key=lambda n: (n.share, n.id))
+    text = Text(_("Weakest {level}").format(level=rs.levels[2]) + ": ", style="bold")
+    text.append(
+        "; ".join(
+            _("{name} {share} ({lost} points lost)").format(
+                name=n.name, share=pct(n.share), lost=f2(n.maximum - n.points)
+            )
+            for n in third[:limit]
+        )
+    )
+    return text
 
 
 def held_line(result: Result, pred: PredicateResult) -> str | None:
