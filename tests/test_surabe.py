@@ -150,6 +150,12 @@ def test_an_overlay_switches_the_final_rule(tmp_path: Path) -> None:
     general, tematik = n["general"].share * 100, n["tematik"].share * 100
     assert switched.raw == (general + tematik) / 2
     assert switched.raw != base.raw
+    # the shipped overlay does the same, with its source
+    shipped = ROOT / "rules" / "overlays" / "surabe-2025-rata-rata.yaml"
+    assert check_rules(str(shipped)).problems == []
+    result = score(load_assessment(DISKOMINFO, str(shipped)))
+    assert result.raw == switched.raw
+    assert result.index == Decimal("76.72")
 
 
 def test_every_command_works_with_the_rule_set(runner: CliRunner, tmp_path: Path) -> None:
