@@ -226,6 +226,11 @@ def test_results_name_the_parts_by_level(runner: CliRunner) -> None:
         " (3.35 points lost); Tingkat tindak lanjut pengaduan masyarakat (LAPOR) 59.3%"
     ) in table
     assert "Areas of change" not in table
+    md = runner.invoke(app, ["--lang", "en", "score", str(DISKOMINFO), "-f", "markdown"]).stdout
+    assert "| RB / Aspek | Points | Max | % |" in md
+    # aspek A by hand: (1712/21 + 523.625) / 8 = 75.64 of 100; 65 / 3 x 75.64% = 16.39 points
+    assert "| &nbsp;&nbsp;Capaian Sasaran Strategis | 16.39 | 21.67 | 75.64% |" in md
+    assert "**Weakest Sub-aspek:** Peningkatan Penggunaan Produk Dalam Negeri 42.5%" in md
     batch = runner.invoke(app, ["--lang", "en", "batch", str(EXAMPLES), "--format", "markdown"])
     assert batch.exit_code == 0, batch.output
     assert "Weakest Aspek" in batch.stdout

@@ -19,7 +19,7 @@ from ..engine import (
 )
 from ..i18n import _, ngettext
 from .record import percent, text
-from .text import adjustment_lines
+from .text import adjustment_lines, weakest_parts
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -247,28 +247,17 @@ def predicate_parts(result: Result) -> list[RenderableType]:
 def weakest_by_level(result: Result, limit: int = 3) -> Text | None:
     """A rule set that names its levels and has no areas: its weakest nodes of the third
     level (SURABE's sub-aspek), with their attainment and the points lost."""
-    rs = result.rules.rules
-    if len(rs.levels) < 3 or rs.areas:
+    found = weakest_parts(result, limit)
+    if found is None:
         return None
-    third = [
-        sub
-        for top in result.root.children
-        if not top.published
-        for mid in top.children
-        if not mid.published
-        for sub in mid.children
-        if sub.known and sub.maximum
-    ]
-    if not third:
-        return None
-    third.sort(key=lambda n: (n.share, n.id))
-    text = Text(_("Weakest {level}").format(level=rs.levels[2]) + ": ", style="bold")
+    label, nodes = found
+    text = Text(label + ": ", style="bold")
     text.append(
         "; ".join(
             _("{name} {share} ({lost} points lost)").format(
                 name=n.name, share=pct(n.share), lost=f2(n.maximum - n.points)
             )
-            for n in third[:limit]
+            for n in nodes
         )
     )
     return text

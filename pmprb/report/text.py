@@ -91,6 +91,27 @@ def adjustment_lines(result: Result) -> list[str]:
     return out
 
 
+def weakest_parts(result: Result, limit: int = 3) -> tuple[str, list[NodeResult]] | None:
+    """A rule set that names at least three levels and has no areas: its weakest nodes of
+    the third level (SURABE's sub-aspek) with the label to show; None otherwise."""
+    rs = result.rules.rules
+    if len(rs.levels) < 3 or rs.areas:
+        return None
+    third = [
+        sub
+        for top in result.root.children
+        if not top.published
+        for mid in top.children
+        if not mid.published
+        for sub in mid.children
+        if sub.known and sub.maximum
+    ]
+    if not third:
+        return None
+    third.sort(key=lambda n: (n.share, n.id))
+    return _("Weakest {level}").format(level=rs.levels[2]), third[:limit]
+
+
 def to_markdown(result: Result) -> str:
     """A Markdown report: headline, components, areas, weak areas, improvements."""
     rec = record(result)
@@ -116,10 +137,37 @@ def to_markdown(result: Result) -> str:
         headline,
         "",
         *_markdown_predicates(rec),
-        "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
-        "|---|---:|---:|",
     ]
-    for top in result.root.children:
+    levels = result.rules.rules.levels
+    if len(levels) >= 2:  # parts named by level, with each one's own value (%)
+        lines += [
+            "| " + " | ".join((md(" / ".join(levels[:2])), _("Points"), _("Max"))) + " | % |",
+            "|---|---:|---:|---:|",
+        ]
+        for top in result.root.children:
+            subs = top.children if not top.published else ()
+            for depth, node in ((0, top), *((1, sub) for sub in subs)):
+                pad = "&nbsp;&nbsp;" if depth else ""
+                lines.append(
+                    f"| {pad}{md(node.name)} | {text(node.points)} | {text(node.maximum)}"
+                    f" | {text(node.share * 100)}% |"
+                )
+        found = weakest_parts(result)
+        if found is not None:
+            label, nodes = found
+            shown = "; ".join(
+                _("{name} {share} ({lost} points lost)").format(
+                    name=md(n.name), share=percent(n.share), lost=text(n.maximum - n.points)
+                )
+                for n in nodes
+            )
+            lines += ["", f"**{md(label)}:** {shown}"]
+    else:
+        lines += [
+            "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
+            "|---|---:|---:|",
+        ]
+    for top in result.root.children if len(levels) < 2 else ():
         lines.append(f"| {md(top.name)} | {text(top.points)} | {text(top.maximum)} |")
         for sub in top.children if not top.published else ():
             lines.append(
