@@ -143,6 +143,13 @@ class Question(_Model):
         "scale's lowest option (an error); false: a missing one is a warning (an error with "
         "--strict); omitted: the rule set's setting",
     )
+    evidence_items: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="How many evidence documents the instrument asks for: `pmprb validate` "
+        "warns when an answer with evidence gives fewer",
+    )
 
 
 class LineRounding(_Model):

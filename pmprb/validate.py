@@ -154,6 +154,7 @@ class _Plan:
     ancestors: dict[str, frozenset[str]]  # question id -> ids of the nodes above it, and root
     lowest: dict[str, Fraction]  # question id -> value of its scale's lowest answer
     required: dict[str, bool]  # question id -> evidence required by the rule set
+    items: dict[str, int]  # question id -> evidence documents asked for (evidence_items)
 
 
 def _plan(loaded: LoadedRules) -> _Plan:
@@ -179,7 +180,12 @@ def _plan(loaded: LoadedRules) -> _Plan:
         )
         own = ref.question.evidence_required
         required[qid] = rs.evidence_required if own is None else own
-    return _Plan(ancestors, lowest, required)
+    items = {
+        qid: ref.question.evidence_items
+        for qid, ref in loaded.questions.items()
+        if ref.question.evidence_items is not None
+    }
+    return _Plan(ancestors, lowest, required, items)
 
 
 class _Run:
@@ -276,8 +282,18 @@ class _Run:
         return out
 
     def _evidence(self, qid: str, given: Given, plan: _Plan) -> Pending | None:
-        """A problem when an answer above the lowest option has no data dukung."""
-        if given.value <= plan.lowest[qid] or any(e.strip() for e in given.evidence):
+        """A problem when an answer above the lowest option has no data dukung, or fewer
+        documents than the rule set asks for (`evidence_items`)."""
+        if given.value <= plan.lowest[qid]:
+            return None
+        docs = sum(1 for e in given.evidence if e.strip())
+        wanted = plan.items.get(qid)
+        if docs and wanted is not None and docs < wanted:
+            message = _(
+                "'{qid}' has {n} evidence documents; the rule set asks for {wanted}"
+            ).format(qid=qid, n=docs, wanted=wanted)
+            return Pending(("answers", qid, "evidence"), "few_evidence", message, level="warning")
+        if docs:
             return None
         loc = ("answers", qid)
         if plan.required[qid]:

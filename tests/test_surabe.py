@@ -237,3 +237,28 @@ def test_results_name_the_parts_by_level(runner: CliRunner) -> None:
     # Diskominfo's five aspek: 75.6, 88.5, 85, 80 and Capaian Dampak RB Tematik 60.8
     [row] = [line for line in batch.stdout.splitlines() if "2.16.01" in line]
     assert "Capaian Dampak RB Tematik" in row
+
+
+def test_validate_counts_the_evidence_documents_asked_for(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """SURABE lists how many documents each indicator needs (4 for the SPBE architecture)."""
+    assert load_rules(RID).questions["general.a.1.1_1.a"].question.evidence_items == 4
+    head = f"rules: {RID}\nyear: 2025\nunit: {{name: Uji, code: '1'}}\nanswers:\n"
+    docs = ", ".join(f"Dokumen {i}" for i in range(1, 4))
+    few = write(tmp_path, head + f"  general.a.1.1_1.a: {{answer: 2, evidence: [{docs}]}}\n")
+    got = runner.invoke(app, ["--lang", "en", "validate", str(few)])
+    [line] = [x for x in got.stdout.splitlines() if "few_evidence" in x]
+    assert line.startswith(f"{few}:5:")
+    assert "has 3 evidence documents; the rule set asks for 4" in line
+    enough = write(
+        tmp_path,
+        head + f"  general.a.1.1_1.a: {{answer: 2, evidence: [{docs}, Dokumen 4]}}\n",
+        "enough.yaml",
+    )
+    assert "few_evidence" not in runner.invoke(app, ["validate", str(enough)]).stdout
+    # the lowest option needs no evidence at all
+    lowest = write(tmp_path, head + "  general.a.1.1_1.a: 4\n", "lowest.yaml")
+    out = runner.invoke(app, ["validate", str(lowest)]).stdout
+    assert "few_evidence" not in out
+    assert "no_evidence" not in out

@@ -249,6 +249,7 @@ def question(row: dict[str, str], code: str, parent: str, builder: Builder) -> d
         out["provenance"] = provenance(status, "; ".join(notes))
     if count:
         out["evidence_required"] = True
+        out["evidence_items"] = count
     return out
 
 

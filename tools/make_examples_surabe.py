@@ -129,11 +129,12 @@ def _answers(loaded: LoadedRules, profile: int | None) -> dict[str, str | int | 
     return out
 
 
-def _evidence(qid: str, text: str, unit: str, count: int) -> list[str]:
+def _evidence(qid: str, text: str, unit: str, count: int, profile: int | None) -> list[str]:
+    """Every document asked for, except a middling or weak OPD attaches only one."""
     short = text if len(text) <= 60 else text[:57].rstrip() + "..."
     docs = [f"{short} ({unit.removeprefix('teluk-damai-')}, 2025)"]
-    if count > 1:
-        docs.append(f"https://telukdamai.go.id/rb/2025/{qid}.pdf")
+    wanted = count if profile in (None, 0) else 1
+    docs += [f"https://telukdamai.go.id/rb/2025/{qid}-{i}.pdf" for i in range(2, wanted + 1)]
     return docs
 
 
@@ -179,12 +180,13 @@ def render(
         if not needs:
             lines.append(f"  {qid}: {_value(answer)}")
             continue
-        count = int(ref.question.detail.split("wajib: ")[1].split()[0])
+        count = ref.question.evidence_items or 1
         lines.append(f"  {qid}:")
         lines.append(f"    answer: {_value(answer)}")
         lines.append("    evidence:")
         lines.extend(
-            f"      - {scalar(doc)}" for doc in _evidence(qid, ref.question.text, file, count)
+            f"      - {scalar(doc)}"
+            for doc in _evidence(qid, ref.question.text, file, count, profile)
         )
     return "\n".join(lines) + "\n"
 
