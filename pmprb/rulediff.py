@@ -59,7 +59,7 @@ def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
     """Every difference from `a` to `b`, in a stable order."""
     out: list[Change] = []
     ra, rb = a.rules, b.rules
-    for field in ("id", "title", "version", "basis", "years", "total", "precision"):
+    for field in ("id", "title", "version", "basis", "years", "total", "precision", "levels"):
         before, after = getattr(ra, field), getattr(rb, field)
         if before != after:
             out.append(Change("rules", "changed", field, str(before), str(after)))
@@ -243,6 +243,11 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
         if old.evidence_required != new.evidence_required:
             before, after = _flag(old.evidence_required), _flag(new.evidence_required)
             out.append(Change("question", "evidence", qid, before, after))
+        if old.evidence_items != new.evidence_items:
+            before, after = (
+                str(n) if n is not None else None for n in (old.evidence_items, new.evidence_items)
+            )
+            out.append(Change("question", "evidence_items", qid, before, after))
     out.extend(
         Change("question", "removed", qid, ref.question.text, None)
         for qid, ref in a.questions.items()

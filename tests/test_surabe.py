@@ -262,3 +262,19 @@ def test_validate_counts_the_evidence_documents_asked_for(
     out = runner.invoke(app, ["validate", str(lowest)]).stdout
     assert "few_evidence" not in out
     assert "no_evidence" not in out
+
+
+def test_rules_diff_reports_levels_and_evidence_items(tmp_path: Path) -> None:
+    from pmprb.rulediff import diff
+    from pmprb.rules import load_rules_file
+
+    text = (ROOT / "rules" / "surabe-2025-opd.yaml").read_text(encoding="utf-8")
+    changed = text.replace(
+        "levels: [RB, Aspek, Sub-aspek, Sub-sub-aspek]", "levels: [RB, Aspek]", 1
+    ).replace("evidence_items: 4", "evidence_items: 3", 1)
+    other = write(tmp_path, changed, "surabe-ubah.yaml")
+    changes = diff(load_rules(RID), load_rules_file(other))
+    found = {(c.kind, c.change, c.id, c.before, c.after) for c in changes}
+    assert ("question", "evidence_items", "general.a.1.1_1.a", "4", "3") in found
+    assert ("rules", "changed", "levels", str(("RB", "Aspek", "Sub-aspek", "Sub-sub-aspek")),
+            str(("RB", "Aspek"))) in found  # fmt: skip
