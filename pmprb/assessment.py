@@ -235,6 +235,15 @@ ScoreEntry = Annotated[
 ]
 
 
+class Held(_Model):
+    """A predicate the unit already holds (e.g. WBK) and the year it was awarded."""
+
+    predicate: str = Field(min_length=1, description="The predicate held, e.g. WBK")
+    since: Annotated[StrictInt, Field(ge=1990, le=2100)] = Field(
+        description="The year it was awarded"
+    )
+
+
 class AnswerFile(_Model):
     """The schema of record of an answer file."""
 
@@ -246,6 +255,11 @@ class AnswerFile(_Model):
         default_factory=dict,
         description="Published points for whole nodes (node id -> points, or {points, "
         "adjusted_weight} on a rescaled node)",
+    )
+    held: Held | None = Field(
+        None,
+        description="A predicate the unit already holds and since when (WBK before WBBM); "
+        "pmprb never infers it",
     )
 
 
@@ -287,6 +301,7 @@ class Assessment:
     adjusted: dict[str, Fraction] = field(default_factory=dict)
     # question id -> the review of its answer (issue 12); scoring reads `answers` only
     reviews: dict[str, Reviewed] = field(default_factory=dict)
+    held: Held | None = None  # the predicate the unit already holds, as the file records it
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -307,7 +322,9 @@ def _check_answer(qid: str, ref: QuestionRef, raw: Any) -> tuple[Given | None, l
     if long is not None and long.counts is not None:
         return _from_counts(qid, ref, long)
     if isinstance(scale, ChoiceScale):
-        hit = scale.read(value) if isinstance(value, str) else None
+        # a whole number names an option labelled with digits ("1" = 100 in SURABE)
+        label = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        hit = scale.read(label) if isinstance(label, str) else None
         if hit is None:
             return None, [
                 Pending(
@@ -749,6 +766,8 @@ def validate_data(
         pending.extend(found)
         reviews, found = check_reviews(raw_answers, loaded)
         pending.extend(found)
+        if model is not None and model.held is not None:
+            pending.extend(_check_held(model.held, model.year, loaded))
     if pending or model is None or loaded is None:
         raise ProblemsError(where(pending))
     warnings: list[Pending] = [p for p in extra if p.level != "error"]
@@ -768,6 +787,7 @@ def validate_data(
         tuple(where(warnings)),
         adjusted,
         reviews,
+        model.held,
     )
 
 
@@ -783,4 +803,20 @@ def _made_for(loaded: LoadedRules, named: str, digest: str) -> list[Pending]:
                 "xlsx`, or score it with the rule set file it was made for (--rules)"
             ).format(id=named, made=digest[:12], now=r.digest[:12])
             return [Pending(("rules",), "rules_version", message)]
+    return []
+
+
+def _check_held(held: Held, year: int, loaded: LoadedRules) -> list[Pending]:
+    """The predicate held is one of the rule set's, awarded no later than the year assessed."""
+    ids = [p.id for p in loaded.rules.predicates]
+    if held.predicate not in ids:
+        message = _("'{held}' is not a predicate of rule set '{id}'; one of: {ids}").format(
+            held=shorten(held.predicate), id=loaded.rules.id, ids=", ".join(ids) or "-"
+        )
+        return [Pending(("held", "predicate"), "unknown_predicate", message)]
+    if held.since > year:
+        message = _("held since {since}, after the assessment year {year}").format(
+            since=held.since, year=year
+        )
+        return [Pending(("held", "since"), "held_later", message)]
     return []

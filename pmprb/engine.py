@@ -7,7 +7,7 @@ rounded, half up, to the rule set's precision, and the category is decided on th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import gcd
@@ -174,11 +174,25 @@ class PredicateResult:
     id: str
     name: str
     conditions: tuple[ConditionResult, ...]
+    # `requires_held`: the predicate the unit must already hold, and whether its answer
+    # file records it (that one or a higher one); None when the predicate requires none
+    requires: str | None = None
+    held_ok: bool = True
+
+    @property
+    def thresholds_met(self) -> bool:
+        """All conditions hold (whatever the unit already holds)."""
+        return all(c.met for c in self.conditions)
 
     @property
     def met(self) -> bool:
-        """All conditions hold."""
-        return all(c.met for c in self.conditions)
+        """All conditions hold and the predicate it requires is held."""
+        return self.held_ok and self.thresholds_met
+
+    @property
+    def blocked(self) -> bool:
+        """Every threshold is met but the predicate it requires is not held."""
+        return not self.held_ok and self.thresholds_met
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,7 +465,9 @@ def score(assessment: Assessment) -> Result:
     )
     index = round_half_up(raw, rs.precision)
     areas = _areas(loaded, root)
-    predicates = tuple(_predicate(p, root, areas, rs.precision) for p in rs.predicates)
+    predicates = tuple(
+        _held(p, _predicate(p, root, areas, rs.precision), assessment) for p in rs.predicates
+    )
     return Result(
         assessment,
         root,
@@ -495,6 +511,18 @@ def _areas(loaded: LoadedRules, root: NodeResult) -> tuple[AreaResult, ...]:
         )
         for a in loaded.rules.areas
     )
+
+
+def _held(pred: Predicate, result: PredicateResult, assessment: Assessment) -> PredicateResult:
+    """A predicate that requires one already held (WBBM after WBK): the answer file's
+    `held` names it or a predicate above it. Nothing is inferred from other files."""
+    need = pred.requires_held
+    if need is None:
+        return result
+    order = [p.id for p in assessment.rules.rules.predicates]
+    held = assessment.held
+    ok = held is not None and held.predicate in order[: order.index(need) + 1]
+    return replace(result, requires=need, held_ok=ok)
 
 
 def _predicate(

@@ -423,8 +423,8 @@ class _Merge:
                 kloc: Loc = (*loc, key)
                 if key == "remove":
                     continue  # refused by _removal
-                if key == "name":
-                    self._set(pred, "name", value, kloc)
+                if key in ("name", "requires_held"):  # requires_held: null removes it
+                    self._set(pred, key, value, kloc)
                 elif key == "conditions" and isinstance(value, dict):
                     self._conditions(pred, value, kloc)
                 elif key == "conditions":

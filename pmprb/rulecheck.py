@@ -78,7 +78,8 @@ def weight_warnings(resolved: Resolved) -> list[Pending]:
             out.append(Pending(cause(loc, key, children), "weight_sum", message, level="warning"))
 
     def visit(node: Node, loc: Loc) -> None:
-        if node.children:
+        # plain_mean ignores the weights below it: nothing to add up
+        if node.children and node.aggregate != "plain_mean":
             check(node.id, Fraction(node.weight), node.children, loc, "children")
             for i, child in enumerate(node.children):
                 visit(child, (*loc, "children", i))

@@ -59,7 +59,7 @@ def diff(a: LoadedRules, b: LoadedRules) -> list[Change]:
     """Every difference from `a` to `b`, in a stable order."""
     out: list[Change] = []
     ra, rb = a.rules, b.rules
-    for field in ("id", "title", "version", "basis", "years", "total", "precision"):
+    for field in ("id", "title", "version", "basis", "years", "total", "precision", "levels"):
         before, after = getattr(ra, field), getattr(rb, field)
         if before != after:
             out.append(Change("rules", "changed", field, str(before), str(after)))
@@ -115,6 +115,10 @@ def _predicates(before: tuple[Predicate, ...], after: tuple[Predicate, ...]) -> 
         was = old[pid]
         if was.name != pred.name:
             out.append(Change("predicate", "renamed", pid, was.name, pred.name))
+        if was.requires_held != pred.requires_held:
+            out.append(
+                Change("predicate", "requires_held", pid, was.requires_held, pred.requires_held)
+            )
         conds_old = {c.id: c for c in was.conditions}
         conds_new = {c.id: c for c in pred.conditions}
         for cid, cond in conds_new.items():
@@ -246,6 +250,11 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
         if old.evidence_required != new.evidence_required:
             before, after = _flag(old.evidence_required), _flag(new.evidence_required)
             out.append(Change("question", "evidence", qid, before, after))
+        if old.evidence_items != new.evidence_items:
+            before, after = (
+                str(n) if n is not None else None for n in (old.evidence_items, new.evidence_items)
+            )
+            out.append(Change("question", "evidence_items", qid, before, after))
     out.extend(
         Change("question", "removed", qid, ref.question.text, None)
         for qid, ref in a.questions.items()

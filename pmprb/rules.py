@@ -144,6 +144,13 @@ class Question(_Model):
         "scale's lowest option (an error); false: a missing one is a warning (an error with "
         "--strict); omitted: the rule set's setting",
     )
+    evidence_items: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="How many evidence documents the instrument asks for: `pmprb validate` "
+        "warns when an answer with evidence gives fewer",
+    )
 
 
 class LineRounding(_Model):
@@ -168,11 +175,13 @@ class Node(_Model):
     provenance: Provenance | None = None
     param_id: str | None = Field(None, description="The official worksheet's own id of the line")
     evaluator: str = Field("", description="Who supplies the value (e.g. BPKP, KASN)")
-    aggregate: Literal["mean", "sum"] = Field(
+    aggregate: Literal["mean", "sum", "plain_mean"] = Field(
         "mean",
         description="A group's children: mean: each child's maximum is its weight over the "
         "sum of its siblings' weights (a hierarchical weighted mean); sum: each child's "
-        "maximum is its own weight (in its parent's units), whatever its siblings add up to",
+        "maximum is its own weight (in its parent's units), whatever its siblings add up to; "
+        "plain_mean: every child counts equally (its maximum is the group's over the number "
+        "of children), whatever the weights say",
     )
     adjustment: bool = Field(
         False,
@@ -254,6 +263,11 @@ class Predicate(_Model):
     id: str
     name: str
     conditions: tuple[Condition, ...] = Field(min_length=1)
+    requires_held: str | None = Field(
+        None,
+        description="A predicate the unit must already hold, as its answer file records it "
+        "(`held`), for this one to be reached (WBBM needs WBK): the one named or a higher one",
+    )
 
 
 class RuleSet(_Model):
@@ -283,6 +297,12 @@ class RuleSet(_Model):
     not_counted: Literal["allowed", "refused"] = Field(
         "refused",
         description="Whether answers may be marked not counted (a node may override it)",
+    )
+    levels: tuple[str, ...] = Field(
+        (),
+        description="Names of the tree's levels, top first (e.g. RB, Aspek, Sub-aspek): "
+        "results name the parts by level instead of 'component', and a rule set without "
+        "areas shows its weakest nodes of the second and third level instead of weak areas",
     )
 
 
@@ -483,6 +503,12 @@ def _check_predicates(rs: RuleSet, seen: dict[str, Loc]) -> list[Pending]:
                 Pending((*ploc, "id"), "duplicate_id", _("duplicate id '{id}'").format(id=pred.id))
             )
         pred_ids.add(pred.id)
+        lower = [p.id for p in rs.predicates[i + 1 :]]
+        if pred.requires_held is not None and pred.requires_held not in lower:
+            message = _("`requires_held` names no predicate below '{id}': '{held}'{hint}").format(
+                id=pred.id, held=pred.requires_held, hint=suggest(pred.requires_held, lower)
+            )
+            out.append(Pending((*ploc, "requires_held"), "unknown_predicate", message))
         cond_ids: set[str] = set()
         for j, cond in enumerate(pred.conditions):
             cloc: Loc = (*ploc, "conditions", j)
@@ -585,13 +611,18 @@ def _maxima(rs: RuleSet) -> dict[str, Fraction]:
     maxima: dict[str, Fraction] = {"root": Fraction(rs.total)}
 
     def visit(nodes: tuple[Node, ...], maximum: Fraction, parent: Node | None) -> None:
-        if parent is not None and parent.aggregate == "sum":
-            total = Fraction(parent.weight)
+        mode = parent.aggregate if parent is not None else "mean"
+        if mode == "sum":
+            total = Fraction(parent.weight) if parent is not None else Fraction(1)
         else:  # a hierarchical weighted mean; adjustments take no share
             total = sum((Fraction(n.weight) for n in nodes if not n.adjustment), Fraction(0))
         total = total or Fraction(1)  # only adjustments: each counts at its own weight
+        equal = sum(1 for n in nodes if not n.adjustment) if mode == "plain_mean" else 0
         for node in nodes:
-            maxima[node.id] = maximum * Fraction(node.weight) / total
+            if equal and not node.adjustment:  # plain_mean: the weights are not used
+                maxima[node.id] = maximum / equal
+            else:
+                maxima[node.id] = maximum * Fraction(node.weight) / total
             visit(node.children or (), maxima[node.id], node)
 
     visit(rs.tree, maxima["root"], None)

@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from .assessment import AnswerFile, Appeal, LongAnswer, PublishedScore, Review, UnitInfo
+from .assessment import AnswerFile, Appeal, Held, LongAnswer, PublishedScore, Review, UnitInfo
 from .display import md
 from .escape import json_dumps
 from .i18n import _
@@ -138,7 +138,7 @@ def _short(ref: QuestionRef, message: str) -> list[dict[str, Any]]:
         ]
     labels = list(scale.options)
     meanings = [ref.question.options.get(label, "") for label in labels]
-    return [
+    forms: list[dict[str, Any]] = [
         # the exact labels and blank, for completion in editors
         {
             "enum": [*labels, None],
@@ -152,6 +152,10 @@ def _short(ref: QuestionRef, message: str) -> list[dict[str, Any]]:
             "errorMessage": message,
         },
     ]
+    digits = [int(label) for label in labels if label.isdigit() and label == str(int(label))]
+    if digits:  # an option labelled with digits may be written as a whole number
+        forms.append({"type": ["integer"], "enum": digits, "errorMessage": message})
+    return forms
 
 
 def _field(model: type[Any], name: str) -> str:
@@ -314,7 +318,32 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                     for nid, maximum in loaded.maxima.items()
                 },
             },
+            **_held_schema(loaded),
         },
+    }
+
+
+def _held_schema(loaded: LoadedRules) -> dict[str, Any]:
+    """`held` (a predicate already held, since a year) for a rule set with predicates."""
+    preds = [p.id for p in loaded.rules.predicates]
+    if not preds:
+        return {}
+    return {
+        "held": {
+            "description": _field(AnswerFile, "held"),
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["predicate", "since"],
+            "properties": {
+                "predicate": {"description": _field(Held, "predicate"), **_one_of(preds)},
+                "since": {
+                    "description": _field(Held, "since"),
+                    "type": "integer",
+                    "minimum": 1990,
+                    "maximum": 2100,
+                },
+            },
+        }
     }
 
 

@@ -8,7 +8,7 @@ dukung for answers above a scale's lowest option. No printing: the CLI renders t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -189,6 +189,7 @@ class _Plan:
     lowest: dict[str, Fraction]  # question id -> value of its scale's lowest answer
     required: dict[str, bool]  # question id -> evidence required by the rule set
     numeric: frozenset[str] = frozenset()  # ids of the questions answered with a number
+    items: dict[str, int] = field(default_factory=dict)  # question id -> evidence_items
 
 
 def _plan(loaded: LoadedRules) -> _Plan:
@@ -220,7 +221,12 @@ def _plan(loaded: LoadedRules) -> _Plan:
     numeric = frozenset(
         qid for qid, ref in loaded.questions.items() if not isinstance(ref.scale, ChoiceScale)
     )
-    return _Plan(ancestors, lowest, required, numeric)
+    items = {
+        qid: ref.question.evidence_items
+        for qid, ref in loaded.questions.items()
+        if ref.question.evidence_items is not None
+    }
+    return _Plan(ancestors, lowest, required, numeric, items)
 
 
 class _Run:
@@ -329,8 +335,18 @@ class _Run:
         return out
 
     def _evidence(self, qid: str, given: Given, plan: _Plan) -> Pending | None:
-        """A problem when an answer above the lowest option has no data dukung."""
-        if given.value <= plan.lowest[qid] or any(e.strip() for e in given.evidence):
+        """A problem when an answer above the lowest option has no data dukung, or fewer
+        documents than the rule set asks for (`evidence_items`)."""
+        if given.value <= plan.lowest[qid]:
+            return None
+        docs = sum(1 for e in given.evidence if e.strip())
+        wanted = plan.items.get(qid)
+        if docs and wanted is not None and docs < wanted:
+            message = _(
+                "'{qid}' has {n} evidence documents; the rule set asks for {wanted}"
+            ).format(qid=qid, n=docs, wanted=wanted)
+            return Pending(("answers", qid, "evidence"), "few_evidence", message, level="warning")
+        if docs:
             return None
         loc = ("answers", qid)
         if plan.required[qid]:

@@ -102,7 +102,7 @@ def test_profile_and_weak_areas_are_exact_means(runner: CliRunner) -> None:
 def test_whole_examples_folder_keeps_years_apart(runner: CliRunner) -> None:
     result = run(runner, str(EXAMPLES))
     assert result.exit_code == 0, result.output
-    assert "span 8 rule sets or years" in result.stdout
+    assert "span 10 rule sets or years" in result.stdout
     data = as_json(runner, str(EXAMPLES))
     assert [(g["rules"]["id"], g["year"], g["units"]) for g in data["groups"]] == [
         ("permenpanrb-14-2014", 2019, 1),
@@ -113,13 +113,15 @@ def test_whole_examples_folder_keeps_years_apart(runner: CliRunner) -> None:
         ("permenpanrb-9-2023-kabkota", 2025, 4),
         ("permenpanrb-9-2023-kl", 2023, 2),
         ("permenpanrb-9-2023-provinsi", 2023, 5),
+        ("surabe-2025-opd", 2025, 4),  # the fictional Kota Teluk Damai's OPDs
         ("zona-integritas-2022", 2023, 1),
+        ("zona-integritas-2024", 2025, 2),  # as amended by PermenPANRB 5/2024
     ]
     batam = data["groups"][1]["ranking"][0]
     assert (batam["index"], batam["category"], batam["published"]) == (52.33, "CC", True)
     assert batam["weakest_area"] is None  # published component points only: no area known
     json_run = run(runner, str(EXAMPLES), "--format", "json")
-    assert "span 8 rule sets or years" in json_run.stderr
+    assert "span 10 rule sets or years" in json_run.stderr
 
 
 def test_a_broken_file_never_stops_the_batch(runner: CliRunner, tmp_path: Path) -> None:

@@ -324,6 +324,9 @@ def test_a_repository_with_one_broken_file_fails_on_the_right_line(
             "dinkes.yaml",
             "kota-sukamaju-baru.yaml",
             "provinsi-di-yogyakarta.yaml",
+            # SURABE: blank indicators count 0 (Teluk Damai's Diskominfo and kecamatan)
+            "teluk-damai-diskominfo.yaml",
+            "teluk-damai-kecamatan-teluk-utara.yaml",
         ):
             shutil.copy(src, repo / "submissions" / src.name)
     monkeypatch.chdir(repo)

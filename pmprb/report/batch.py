@@ -301,8 +301,34 @@ def _unanswered(r: Ranked) -> str:
 
 
 def _weakest(r: Ranked, group: Group) -> str:
+    if _by_level(group):  # no areas: the unit's weakest node of the second level
+        second = [
+            (ratio[0] / ratio[1], name)
+            for (_id, name, depth), ratio in zip(
+                group.layout.components, r.unit.components, strict=True
+            )
+            if depth == 2 and ratio is not None and ratio[1]
+        ]
+        return min(second)[1] if second else "-"
     names = dict(group.layout.areas)
     return names.get(r.unit.weak[0], r.unit.weak[0]) if r.unit.weak else "-"
+
+
+def _by_level(group: Group) -> bool:
+    """A rule set that names its levels and has no areas: its parts are named by level."""
+    rs = group.rules.rules
+    return len(rs.levels) >= 2 and not rs.areas
+
+
+def _weakest_title(group: Group) -> str:
+    if _by_level(group):
+        return _("Weakest {level}").format(level=group.rules.rules.levels[1])
+    return _("Weakest area")
+
+
+def _component_title(group: Group) -> str:
+    levels = group.rules.rules.levels
+    return " / ".join(levels[:2]) if len(levels) >= 2 else _("Component")
 
 
 def to_markdown(batch: Batch) -> str:
@@ -325,7 +351,7 @@ def to_markdown(batch: Batch) -> str:
                     _("Code"),
                     _("Index"),
                     _("Category"),
-                    _("Weakest area"),
+                    _weakest_title(g),
                     _("Unanswered"),
                 )
             )
@@ -442,7 +468,7 @@ def render(batch: Batch) -> RenderableType:
         ranking.add_column(_("Code"), no_wrap=True)
         ranking.add_column(_("Index"), justify="right", no_wrap=True)
         ranking.add_column(_("Category"), min_width=longest_word(_category_cells(g)))
-        ranking.add_column(_("Weakest area"), min_width=longest_word(weakest))
+        ranking.add_column(_weakest_title(g), min_width=longest_word(weakest))
         ranking.add_column(_("Unanswered"), justify="right")
         for r in g.ranking:
             u = r.unit
@@ -475,14 +501,18 @@ def render(batch: Batch) -> RenderableType:
             )
         parts.append(dist)
 
+        levels = _component_title(g) if g.rules.rules.levels else None
         for title, stats in (
-            (_("Profile: components"), g.components),
+            (
+                _("Profile: {parts}").format(parts=levels) if levels else _("Profile: components"),
+                g.components,
+            ),
             (_("Profile: areas"), g.areas),
         ):
             if not stats:
                 continue
             profile = Table(title=title, title_justify="left", show_edge=False)
-            profile.add_column(_("Component") if stats is g.components else _("Area"))
+            profile.add_column(_component_title(g) if stats is g.components else _("Area"))
             for col in (_("Mean"), _("Min"), _("Max"), _("Units")):
                 profile.add_column(col, justify="right")
             profile.add_column("")

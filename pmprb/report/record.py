@@ -6,10 +6,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..assessment import Assessment
 from ..display import fixed
 from ..engine import (
     ItemResult,
     NodeResult,
+    PredicateResult,
     Result,
     improvements,
     next_band,
@@ -177,6 +179,22 @@ def rules_record(loaded: LoadedRules) -> dict[str, Any]:
     return out
 
 
+def held_record(pred: PredicateResult, a: Assessment) -> dict[str, Any]:
+    """A predicate's `requires_held`: what it needs, what the file records, whether it
+    holds and whether it alone keeps the predicate from being reached; {} when none."""
+    if pred.requires is None:
+        return {}
+    held = {"predicate": a.held.predicate, "since": a.held.since} if a.held else None
+    return {
+        "requires_held": {
+            "predicate": pred.requires,
+            "held": held,
+            "met": pred.held_ok,
+            "blocked": pred.blocked,
+        }
+    }
+
+
 def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
     """The whole result as plain data with a fixed key order."""
     a = result.assessment
@@ -238,6 +256,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                     }
                     for c in p.conditions
                 ],
+                **held_record(p, a),
             }
             for p in result.predicates
         ],
@@ -251,6 +270,7 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
                     for c in upcoming.conditions
                     if not c.met
                 ],
+                **held_record(upcoming, a),
             }
             if upcoming is not None
             else None

@@ -30,7 +30,7 @@ from .record import (
     published_note,
     text,
 )
-from .text import adjustment_lines
+from .text import adjustment_lines, weakest_parts
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 
@@ -127,8 +127,10 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     if caveat:
         parts.append(terminal(caveat, style="yellow"))
 
-    comp = Table(title=_("Components"), title_justify="left", show_edge=False)
-    comp.add_column(_("Component"))
+    levels = result.rules.rules.levels
+    parts_name = " / ".join(levels[:2]) if len(levels) >= 2 else None
+    comp = Table(title=parts_name or _("Components"), title_justify="left", show_edge=False)
+    comp.add_column(parts_name or _("Component"))
     comp.add_column(_("Points"), justify="right")
     comp.add_column(_("Max"), justify="right")
     comp.add_column("%", justify="right")
@@ -153,6 +155,9 @@ def render(result: Result, improvement_limit: int = 10) -> RenderableType:
     if any(n.published for n in result.root.walk()):
         parts.append(Text("* " + _("published score from the answer file"), style="dim"))
 
+    weakest = weakest_by_level(result)
+    if weakest is not None:
+        parts.append(weakest)
     known = [ar for ar in result.areas if ar.maximum and ar.known]
     hidden = [ar.name for ar in result.areas if ar.maximum and not ar.known]
     if known:
@@ -288,6 +293,9 @@ def predicate_parts(result: Result) -> list[RenderableType]:
         head.append(_("none reached"), style="bold red")
     parts: list[RenderableType] = [head]
     parts.append(condition_table(result, upcoming))
+    held = held_line(result, upcoming)
+    if held is not None:
+        parts.append(Text(held, style="yellow" if not upcoming.held_ok else ""))
     failing = [c for c in upcoming.conditions if not c.met]
     if failing and upcoming is not reached:
         parts.append(
@@ -301,6 +309,49 @@ def predicate_parts(result: Result) -> list[RenderableType]:
             )
         )
     return parts
+
+
+def weakest_by_level(result: Result, limit: int = 3) -> Text | None:
+    """A rule set that names its levels and has no areas: its weakest nodes of the third
+    level (SURABE's sub-aspek), with their attainment and the points lost."""
+    found = weakest_parts(result, limit)
+    if found is None:
+        return None
+    label, nodes = found
+    text = Text(label + ": ", style="bold")
+    text.append(
+        "; ".join(
+            _("{name} {share} ({lost} points lost)").format(
+                name=n.name, share=pct(n.share), lost=f2(n.maximum - n.points)
+            )
+            for n in nodes
+        )
+    )
+    return text
+
+
+def held_line(result: Result, pred: PredicateResult) -> str | None:
+    """What `requires_held` says for one predicate: the predicate it needs, what the answer
+    file records and, when every threshold is met without it, the result and the reason."""
+    if pred.requires is None:
+        return None
+    held = result.assessment.held
+    recorded = (
+        _("recorded: {held} since {since}").format(held=held.predicate, since=held.since)
+        if held is not None
+        else _("not recorded in the answer file (`held`)")
+    )
+    line = _("{id} requires the {need} predicate already held: {recorded}.").format(
+        id=pred.id, need=pred.requires, recorded=recorded
+    )
+    if pred.blocked:
+        reached = result.reached
+        line += " " + _(
+            "Every threshold of {id} is met, but without {need} held first the result is {result}."
+        ).format(
+            id=pred.id, need=pred.requires, result=reached.id if reached else _("none reached")
+        )
+    return line
 
 
 def condition_table(result: Result, pred: PredicateResult) -> Table:

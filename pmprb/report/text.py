@@ -109,6 +109,27 @@ def adjustment_lines(result: Result) -> list[str]:
     return out
 
 
+def weakest_parts(result: Result, limit: int = 3) -> tuple[str, list[NodeResult]] | None:
+    """A rule set that names at least three levels and has no areas: its weakest nodes of
+    the third level (SURABE's sub-aspek) with the label to show; None otherwise."""
+    rs = result.rules.rules
+    if len(rs.levels) < 3 or rs.areas:
+        return None
+    third = [
+        sub
+        for top in result.root.children
+        if not top.published
+        for mid in top.children
+        if not mid.published
+        for sub in mid.children
+        if sub.known and sub.maximum
+    ]
+    if not third:
+        return None
+    third.sort(key=lambda n: (n.share, n.id))
+    return _("Weakest {level}").format(level=rs.levels[2]), third[:limit]
+
+
 def to_markdown(result: Result, improvement_limit: int = 10) -> str:
     """A short Markdown report to share: headline (with the points to the next category),
     caveats, components, areas, the weakest areas, what to improve (each question with
@@ -138,10 +159,37 @@ def to_markdown(result: Result, improvement_limit: int = 10) -> str:
         *_markdown_next(result),
         *([f"> {md(rec['provisional_note'])}", ""] if rec["provisional_note"] else []),
         *_markdown_predicates(rec),
-        "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
-        "|---|---:|---:|",
     ]
-    for top in result.root.children:
+    levels = result.rules.rules.levels
+    if len(levels) >= 2:  # parts named by level, with each one's own value (%)
+        lines += [
+            "| " + " | ".join((md(" / ".join(levels[:2])), _("Points"), _("Max"))) + " | % |",
+            "|---|---:|---:|---:|",
+        ]
+        for top in result.root.children:
+            subs = top.children if not top.published else ()
+            for depth, node in ((0, top), *((1, sub) for sub in subs)):
+                pad = "&nbsp;&nbsp;" if depth else ""
+                lines.append(
+                    f"| {pad}{md(node.name)} | {text(node.points)} | {text(node.maximum)}"
+                    f" | {text(node.share * 100)}% |"
+                )
+        found = weakest_parts(result)
+        if found is not None:
+            label, nodes = found
+            shown = "; ".join(
+                _("{name} {share} ({lost} points lost)").format(
+                    name=md(n.name), share=percent(n.share), lost=text(n.maximum - n.points)
+                )
+                for n in nodes
+            )
+            lines += ["", f"**{md(label)}:** {shown}"]
+    else:
+        lines += [
+            "| " + " | ".join((_("Component"), _("Points"), _("Max"))) + " |",
+            "|---|---:|---:|",
+        ]
+    for top in result.root.children if len(levels) < 2 else ():
         shown = text(top.points) if top.known else "?"  # "?": under a published root
         lines.append(f"| {md(top.name)} | {shown} | {text(top.maximum)} |")
         for sub in top.children if not top.published else ():
@@ -251,4 +299,24 @@ def _markdown_predicates(rec: dict[str, Any]) -> list[str]:
         mark = "✓" if c["met"] else ("?" if c["value"] is None else "✗")
         lines.append(f"| {label} | {fmt(c['value'])} | {fmt(c['threshold'])} | {gap} | {mark} |")
     lines.append("")
+    need = pred.get("requires_held")
+    if need is not None:
+        held = need["held"]
+        recorded = (
+            _("recorded: {held} since {since}").format(
+                held=md(held["predicate"]), since=held["since"]
+            )
+            if held is not None
+            else _("not recorded in the answer file (`held`)")
+        )
+        line = _("{id} requires the {need} predicate already held: {recorded}.").format(
+            id=md(pred["id"]), need=md(need["predicate"]), recorded=recorded
+        )
+        if need["blocked"]:
+            result = md(reached["id"]) if reached else _("none reached")
+            line += " " + _(
+                "Every threshold of {id} is met, but without {need} held first"
+                " the result is {result}."
+            ).format(id=md(pred["id"]), need=md(need["predicate"]), result=result)
+        lines.extend([line, ""])
     return lines
