@@ -9,6 +9,10 @@ set of changes gains the sum of its gains; a grouped knapsack over the number of
 finds, for each count, the largest gain it can make, and the plan is the smallest count
 whose gain reaches the target after the rule set's rounding. The plan is then scored
 again by the engine (exact: 60.004 rounds to 60.00 and does not reach B).
+
+Rule sets using the 2023 line semantics (multipliers, line rounding, adjustments, `sum`
+groups, rescaling) break the sum-of-gains model; `unsupported` names where, and the CLI
+refuses them (exit 2) rather than print a plan the engine would not confirm.
 """
 
 from __future__ import annotations
