@@ -400,7 +400,7 @@ def plan(
     from .engine import score as score_assessment
     from .loader import suggest
     from .plan import plan as make_plan
-    from .plan import questions_under
+    from .plan import questions_under, unsupported
     from .report import Format
     from .report import plan as view
     from .review import on_basis
@@ -411,6 +411,16 @@ def plan(
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     result = score_assessment(on_basis(assessment, side))
+    refused = unsupported(result.rules)
+    if refused is not None:  # the 2023 line semantics: refused, located in the rule set
+        from .loader import locate
+        from .rules import bundled_dir
+
+        where = result.rules.path  # a path, or a bundled id shown as 'id (id.yaml)'
+        files = [Path(where), bundled_dir() / f"{result.rules.rules.id}.yaml"]
+        source = next((f for f in files if f.is_file()), None)
+        text = source.read_text(encoding="utf-8") if source is not None else ""
+        raise RulesError(locate(where, text, [refused]))
     bands = result.rules.rules.bands
     if not bands:
         _bad_usage(

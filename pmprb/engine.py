@@ -84,6 +84,9 @@ class NodeResult(NamedTuple):
     # (in the units of its maximum); None for every other node
     rescaled: tuple[Fraction, Fraction] | None = None
     meta: tuple[str, str] | None = None  # the rule set's param_id and evaluator, if any
+    # a line (an indicator in `lines`): its questions' points added, the share it is
+    # multiplied by (`multiply_by`; None without one) and its points before line rounding
+    line: tuple[Fraction, Fraction | None, Fraction] | None = None
 
     @property
     def share(self) -> Fraction:
@@ -372,6 +375,7 @@ def _node_result(
     children: tuple[NodeResult, ...] = ()
     items: tuple[ItemResult, ...] = ()
     rescaled: tuple[Fraction, Fraction] | None = None
+    line: tuple[Fraction, Fraction | None, Fraction] | None = None
     if node.children is not None:
         children = tuple(_node_result(c, hidden, assessment, counted, memo) for c in node.children)
         points = exact_sum([c.points for c in children])
@@ -399,7 +403,13 @@ def _node_result(
             # weight x mean of the question values (unanswered ones count as 0)
             points = per_item * exact_sum(values)
         else:
-            unrounded = _unrounded(node.id, assessment, memo if memo is not None else {})
+            memo = memo if memo is not None else {}
+            unrounded = _unrounded(node.id, assessment, memo)
+            factor = None
+            if spec.multiply_by is not None:
+                factor = memo[spec.multiply_by][0] / loaded.maxima[spec.multiply_by]
+            base = exact_sum([i.points for i in built if i.answer is not None])
+            line = base, factor, unrounded[0]
             rounding = spec.rounding
             points = unrounded[0] if rounding is None else _round_line(unrounded, rounding)
     if is_published:
@@ -427,6 +437,7 @@ def _node_result(
         items,
         rescaled,
         (node.param_id or "", node.evaluator) if node.param_id or node.evaluator else None,
+        line,
     )
 
 

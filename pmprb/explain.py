@@ -34,6 +34,36 @@ class Term:
     value: Fraction | None = None  # a question: the answer's value in [0, 1]
     normalise: str = ""  # how the value comes from the answer, e.g. (80 - 0) / (100 - 0)
     published: bool = False
+    adjustment: bool = False  # a node: a signed correction added outside the weight shares
+    direct: bool = False  # a question on a `points` scale: its value is its points
+    not_counted: str = ""  # a question marked not counted: the justification (points 0)
+
+
+@dataclass(frozen=True, slots=True)
+class LineFigures:
+    """A line (an indicator scored as the 2023 worksheets do): its questions' points added
+    (`base`), times the unrounded share of the line it is multiplied by, then rounded."""
+
+    base: Fraction
+    multiply_by: str | None
+    factor: Fraction | None  # the unrounded points / maximum of `multiply_by`
+    unrounded: Fraction
+    mode: str | None  # half_up, binary64; None: not rounded
+    decimals: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RescaleFigures:
+    """A `rescale: adjusted` group: raw points / adjusted weight x maximum, rounded half up."""
+
+    raw: Fraction
+    adjusted: Fraction
+    places: int
+    dropped: tuple[tuple[str, ItemResult], ...]  # (indicator, question) not counted
+
+    def unrounded(self, maximum: Fraction) -> Fraction:
+        """The rescaled points before rounding (0 when nothing is left to count)."""
+        return self.raw / self.adjusted * maximum if self.adjusted > 0 else ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +78,9 @@ class Explanation:
     index: Decimal | None = None  # the root: the published (rounded) index
     precision: int = 2
     category: str | None = None
+    aggregate: str = "mean"  # how the parent gives the node its maximum: mean or sum
+    line: LineFigures | None = None
+    rescale: RescaleFigures | None = None
 
     @property
     def total(self) -> Fraction | None:
@@ -55,6 +88,14 @@ class Explanation:
         if any(t.points is None for t in self.terms):
             return None
         return exact_sum([t.points for t in self.terms if t.points is not None])
+
+    @property
+    def after_line(self) -> Fraction | None:
+        """The terms re-added, times the multiplier's share: the line's unrounded points."""
+        total = self.total
+        if total is None or self.line is None:
+            return total
+        return total * self.line.factor if self.line.factor is not None else total
 
 
 def _normalise(loaded: LoadedRules, item: ItemResult) -> str:
@@ -66,9 +107,13 @@ def _normalise(loaded: LoadedRules, item: ItemResult) -> str:
     scale = ref.scale
     if isinstance(scale, ChoiceScale):
         return f"{given.display} = {exact(given.value)}"
+    if given.not_counted:
+        return ""
     if given.display.endswith("%") and ref.question.counts is not None:
         return f"{given.display} = {exact(given.value)}"
-    if scale.min == 0:
+    if scale.normalise == "points":
+        return ""
+    if scale.min == 0 or scale.normalise == "ratio":
         return f"{given.display} / {scale.max}"
     return f"({given.display} - {scale.min}) / ({scale.max} - {scale.min})"
 
@@ -85,10 +130,13 @@ def _item_term(loaded: LoadedRules, item: ItemResult) -> Term:
         given.display if given is not None else None,
         given.value if given is not None else None,
         _normalise(loaded, item),
+        direct=given is not None and given.direct,
+        not_counted=item.not_counted,
     )
 
 
-def _node_term(node: NodeResult) -> Term:
+def _node_term(loaded: LoadedRules, node: NodeResult) -> Term:
+    spec = loaded.nodes.get(node.id)
     return Term(
         node.id,
         node.name,
@@ -97,7 +145,52 @@ def _node_term(node: NodeResult) -> Term:
         node.maximum,
         node.points if node.known else None,
         published=node.published,
+        adjustment=spec is not None and spec.adjustment,
     )
+
+
+def _weights(loaded: LoadedRules, parent: NodeResult) -> tuple[Decimal, str]:
+    """What a child's weight is divided by (as rules._maxima does) and the parent's rule:
+    a `sum` group its own weight, else the weights of the non-adjustment children."""
+    spec = loaded.nodes.get(parent.id)
+    if spec is not None and spec.aggregate == "sum":
+        return Decimal(spec.weight), "sum"
+    specs = [loaded.nodes[c.id] for c in parent.children]
+    total = Decimal(sum((Decimal(n.weight) for n in specs if not n.adjustment), Decimal(0)))
+    return (total or Decimal(1)), "mean"
+
+
+def _line(loaded: LoadedRules, node: NodeResult) -> LineFigures | None:
+    spec = loaded.lines.get(node.id)
+    if spec is None or node.line is None:
+        return None
+    base, factor, unrounded = node.line
+    rounding = spec.rounding
+    return LineFigures(
+        base,
+        spec.multiply_by,
+        factor,
+        unrounded,
+        rounding.mode if rounding is not None else None,
+        rounding.decimals if rounding is not None else None,
+    )
+
+
+def _rescale(loaded: LoadedRules, node: NodeResult) -> RescaleFigures | None:
+    if node.rescaled is None:
+        return None
+    raw, adjusted = node.rescaled
+    dropped: list[tuple[str, ItemResult]] = []
+
+    def visit(n: NodeResult) -> None:  # as the engine: not under a published score
+        dropped.extend((n.id, i) for i in n.items if i.not_counted)
+        for c in n.children:
+            if not c.published:
+                visit(c)
+
+    if not node.published:
+        visit(node)
+    return RescaleFigures(raw, adjusted, loaded.rules.precision, tuple(dropped))
 
 
 def find(result: Result, node_id: str) -> tuple[NodeResult, NodeResult | None] | None:
@@ -130,10 +223,10 @@ def explain(result: Result, node_id: str = "root") -> Explanation | None:
     else:
         rule = "sum"
     if node.children:
-        terms = tuple(_node_term(c) for c in node.children)
+        terms = tuple(_node_term(loaded, c) for c in node.children)
     else:
         terms = tuple(_item_term(loaded, i) for i in node.items)
-    weight_sum = Decimal(sum((c.weight for c in parent.children), Decimal(0))) if parent else None
+    weight_sum, aggregate = _weights(loaded, parent) if parent else (None, "mean")
     is_root = parent is None
     named = result.category
     return Explanation(
@@ -145,6 +238,9 @@ def explain(result: Result, node_id: str = "root") -> Explanation | None:
         result.index if is_root else None,
         loaded.rules.precision,
         (f"{named[0]} ({named[1]})" if named else None) if is_root else None,
+        aggregate,
+        _line(loaded, node),
+        _rescale(loaded, node),
     )
 
 
@@ -181,4 +277,14 @@ def fraction_text(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
 
-__all__ = ["ZERO", "Explanation", "Term", "exact", "explain", "find", "node_ids"]
+__all__ = [
+    "ZERO",
+    "Explanation",
+    "LineFigures",
+    "RescaleFigures",
+    "Term",
+    "exact",
+    "explain",
+    "find",
+    "node_ids",
+]

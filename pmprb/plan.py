@@ -9,6 +9,10 @@ set of changes gains the sum of its gains; a grouped knapsack over the number of
 finds, for each count, the largest gain it can make, and the plan is the smallest count
 whose gain reaches the target after the rule set's rounding. The plan is then scored
 again by the engine (exact: 60.004 rounds to 60.00 and does not reach B).
+
+Rule sets using the 2023 line semantics (multipliers, line rounding, adjustments, `sum`
+groups, rescaling) break the sum-of-gains model; `unsupported` names where, and the CLI
+refuses them (exit 2) rather than print a plan the engine would not confirm.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from math import lcm
 
 from .assessment import Assessment, Given
 from .engine import NodeResult, Result, round_half_up, score
-from .rules import Band, ChoiceScale, NumberScale
+from .i18n import _
+from .loader import Pending
+from .rules import Band, ChoiceScale, LoadedRules, Node, NumberScale
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,49 @@ class _Option:
     indicator: str
     steps: tuple[tuple[str, Fraction], ...]  # (answer after the step, cumulative gain)
     numeric: bool
+
+
+def unsupported(loaded: LoadedRules) -> Pending | None:
+    """Why a rule set cannot be planned for, located at the first node that says so.
+
+    The plan's knapsack assumes the index is the sum of its questions' points (maximum x
+    value). The 2023 line semantics break that: a line multiplied by another's share,
+    points rounded per line, a signed adjustment (the koefisien, which only lowers the
+    index), a `sum` group under a rescaled one whose factor moves with not-counted lines.
+    Until the plan models them, such a rule set is refused rather than planned wrongly.
+    """
+    rs = loaded.rules
+    if rs.line_rounding is not None:
+        return Pending(("line_rounding",), "plan_unsupported", _why("line_rounding"), "key")
+
+    def visit(nodes: tuple[Node, ...], loc: tuple[str | int, ...]) -> Pending | None:
+        for i, node in enumerate(nodes):
+            here = (*loc, i)
+            for key, used in (
+                ("line_rounding", node.line_rounding is not None),
+                ("multiply_by", node.multiply_by is not None),
+                ("rescale", node.rescale is not None),
+                ("adjustment", node.adjustment),
+                ("aggregate", node.aggregate == "sum"),
+            ):
+                if used:
+                    return Pending((*here, key), "plan_unsupported", _why(key), "key")
+            if node.id in loaded.lines:  # a `points` scale: the answer is the points
+                return Pending((*here, "questions"), "plan_unsupported", _why("points"), "key")
+            found = visit(node.children or (), (*here, "children"))
+            if found is not None:
+                return found
+        return None
+
+    return visit(rs.tree, ("tree",))
+
+
+def _why(feature: str) -> str:
+    return _(
+        "pmprb plan does not support rule sets that use `{feature}` (the Evaluasi RB 2023+ "
+        "line semantics): a plan could miss its target; use `pmprb explain` and "
+        "`pmprb score` instead"
+    ).format(feature=feature)
 
 
 def threshold(target: Band, lowest: bool, precision: int) -> Fraction:
