@@ -873,6 +873,15 @@ def report(
     ],
     rules: RulesOption = None,
     lang: LangOption = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="Earlier answer files (a file or folder): each unit's index then and now, "
+            "matched by unit code.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a report with charts for leaders: one standalone, offline HTML page, ready to
     print on A4 (index, category, components, areas; for a city also the ranking, the unit x
@@ -908,14 +917,24 @@ def report(
     if not result.groups:
         _say(_("no file could be scored; no report written"), "red")
         raise typer.Exit(Exit.INVALID)
+    before = None
+    if compare is not None:
+        old_files, old_missing, old_unread = core.discover([compare])
+        if old_missing:
+            print_problems(old_missing)
+            raise typer.Exit(Exit.CANNOT_RUN)
+        old_outcomes = core.run(old_files, options, core.workers(0, len(old_files)))
+        before = core.aggregate([*old_unread, *old_outcomes], len(old_files) + len(old_unread))
+        if before.problems:
+            print_problems(list(before.problems))
     from .report.html import render
 
-    if not _write(output, render(result, current_language()), inputs, rules):
+    if not _write(output, render(result, current_language(), before), inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
     _say(_("Wrote {path}.").format(path=output))
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
-    if has_errors(list(result.problems)):
+    if has_errors([*result.problems, *(before.problems if before is not None else ())]):
         raise typer.Exit(Exit.INVALID)
 
 

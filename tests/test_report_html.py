@@ -245,3 +245,37 @@ def test_missing_input_writes_nothing(runner: CliRunner, tmp_path: Path, missing
     result = runner.invoke(app, ["report", str(tmp_path / missing), "-o", str(out)])
     assert result.exit_code == 2
     assert not out.exists()
+
+
+def test_compare_shows_each_unit_then_and_now(runner: CliRunner, tmp_path: Path) -> None:
+    old = tmp_path / "2020"
+    old.mkdir()
+    # Dinas Kesehatan "then" had Diskominfo's answers (77.72): 58.69 - 77.72 = -19.03
+    kominfo = (CITY / "diskominfo.yaml").read_text(encoding="utf-8")
+    assert 'code: "2.16.01"' in kominfo
+    then = kominfo.replace("year: 2021", "year: 2020").replace('code: "2.16.01"', 'code: "1.02.01"')
+    (old / "dinkes.yaml").write_text(then, encoding="utf-8")
+    # Inspektorat unchanged (69.96 both years: +0.00 is shown as 0.00)
+    same = (
+        (CITY / "inspektorat.yaml").read_text(encoding="utf-8").replace("year: 2021", "year: 2020")
+    )
+    (old / "inspektorat.yaml").write_text(same, encoding="utf-8")
+    # a unit that exists only then
+    gone = same.replace('code: "6.01.01"', 'code: "9.99.99"').replace(
+        "name: Inspektorat", "name: Dinas Lama"
+    )
+    (old / "gone.yaml").write_text(gone, encoding="utf-8")
+    text = _report(runner, tmp_path / "r.html", str(CITY), "--compare", str(old))
+    page = _parse(text)
+    assert page.h2[:5] == [*CITY_SECTIONS, "Trend"]
+    trend = text.split('data-section="trend"', 1)[1].split("</section>", 1)[0]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", trend)
+    i = cells.index("Dinas Kesehatan")
+    assert cells[i : i + 5] == ["Dinas Kesehatan", "1.02.01", "77.72", "58.69", "-19.03"]
+    i = cells.index("Inspektorat")
+    assert cells[i : i + 5] == ["Inspektorat", "6.01.01", "69.96", "69.96", "0.00"]
+    i = cells.index("Kecamatan Sukamaju Utara")
+    assert cells[i + 2 : i + 5] == ["-", "41.70", "-"]  # not in the compared files
+    assert "Dinas Lama" in cells
+    assert "9.99.99" in cells
+    assert len(page.charts) == 4 + 1 + 2 * len(UNITS)

@@ -389,8 +389,74 @@ class Part:
     sections: tuple[Section, ...]
 
 
-def build(batch: Batch, lang: str) -> tuple[list[Part], list[dict[str, Any]]]:
-    """The page's parts and its charts (plain data for the template)."""
+def _trend(group: Group, before: Batch, f: _Fmt, charts: _Charts) -> Section:
+    """Each unit's index then (in the compared batch, matched by unit code) and now.
+
+    A minimal comparison: the index and the category only; the units found in one of the
+    two only are listed."""
+    old = {r.unit.code.strip(): r.unit for g in before.groups for r in g.ranking}
+    now = [r.unit for r in group.ranking]
+    rows = []
+    for u in now:
+        o = old.get(u.code.strip())
+        delta = None if o is None else u.index - o.index
+        rows.append(
+            (
+                line(u.name),
+                line(u.code),
+                f.index(o.index) if o is not None else "-",
+                f.index(u.index),
+                ("+" if delta is not None and delta > 0 else "") + f.index(delta)
+                if delta is not None
+                else "-",
+                line(o.category or "-") if o is not None else "-",
+                line(u.category or "-"),
+            )
+        )
+    codes = {u.code.strip() for u in now}
+    gone = [(line(o.name), line(o.code)) for c, o in sorted(old.items()) if c not in codes]
+    matched = [u for u in now if u.code.strip() in old]
+    years = sorted({g.year for g in before.groups})
+    then = ", ".join(str(y) for y in years)
+    chart = charts.add(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": then,
+                "y": [_chart_text(u.name) for u in matched],
+                "x": [float(old[u.code.strip()].index) for u in matched],
+                "marker": {"color": "#aab7b8"},
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": str(group.year),
+                "y": [_chart_text(u.name) for u in matched],
+                "x": [float(u.index) for u in matched],
+                "marker": {"color": "#2e86c1"},
+            },
+        ],
+        {
+            "barmode": "group",
+            "showlegend": True,
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"rangemode": "tozero"},
+        },
+        80 + 40 * max(len(matched), 1),
+    )
+    return Section(
+        "trend",
+        _("Trend"),
+        {"then": then, "now": group.year, "rows": rows, "gone": gone, "chart": chart},
+    )
+
+
+def build(
+    batch: Batch, lang: str, before: Batch | None = None
+) -> tuple[list[Part], list[dict[str, Any]]]:
+    """The page's parts and its charts (plain data for the template); with `before`, a
+    trend section comparing each unit's index with the compared batch."""
     f = _Fmt(lang)
     charts = _Charts(lang)
     parts: list[Part] = []
@@ -399,6 +465,8 @@ def build(batch: Batch, lang: str) -> tuple[list[Part], list[dict[str, Any]]]:
         city = len(group.ranking) > 1
         if city:
             sections.extend(_city_sections(group, f, charts))
+        if before is not None:
+            sections.append(_trend(group, before, f, charts))
         for r in group.ranking:
             sections.append(_unit_section(group, r.unit, r.rank if city else None, f, charts))
         rs = group.rules.rules
@@ -448,11 +516,15 @@ def _labels() -> dict[str, str]:
         "file": _("File"),
         "instansi": _("Instansi"),
         "not_scored": _("Files not in this report"),
+        "then": _("Then"),
+        "now": _("Now"),
+        "change": _("Change"),
+        "only_then": _("Units only in the compared files"),
         "generated": _("Made by pmprb from the answer files; scores are exact."),
     }
 
 
-def render(batch: Batch, lang: str) -> str:
+def render(batch: Batch, lang: str, before: Batch | None = None) -> str:
     """The whole page."""
     import jinja2
     from markupsafe import Markup
@@ -464,7 +536,7 @@ def render(batch: Batch, lang: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    parts, charts = build(batch, lang)
+    parts, charts = build(batch, lang, before)
     failures = [
         (line(fl.path), line(fl.problems[0].message) if fl.problems else "")
         for fl in batch.failures
