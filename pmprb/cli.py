@@ -1134,6 +1134,92 @@ def _write(
 
 @app.command()
 @handle_problems
+def report(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Answer files, or folders searched recursively (one unit or a whole city).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The HTML file to write (whole or not at all).",
+            show_default=False,
+        ),
+    ],
+    rules: RulesOption = None,
+    lang: LangOption = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="Earlier answer files (a file or folder): each unit's index then and now, "
+            "matched by unit code.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a report with charts for leaders: one standalone, offline HTML page, ready to
+    print on A4 (index, category, components, areas; for a city also the ranking, the unit x
+    area heat map, the weak areas and the categories).
+
+    Exit codes: 0 ok; 1 some file is invalid (the others are in the report); 2 cannot run.
+    """
+    from . import batch as core
+    from .errors import has_errors
+    from .i18n import current_language, resolve_language
+
+    if lang is not None:
+        set_language(lang)
+    if rules is not None:
+        from .rules import load_rules
+
+        load_rules(rules)
+    files, missing, unread = core.discover(paths)
+    if missing:
+        print_problems(missing)
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if not files and not unread:
+        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    inputs = [path for path, _shown in files]
+    if not _write(output, None, inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
+    options = core.Options(rules=rules, detail=True, language=resolve_language())
+    with _progress(len(files)) as tick:
+        outcomes = core.run(files, options, core.workers(0, len(files)), tick)
+    result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
+    if result.problems:
+        print_problems(list(result.problems))
+    if not result.groups:
+        _say(_("no file could be scored; no report written"), "red")
+        raise typer.Exit(Exit.INVALID)
+    before = None
+    if compare is not None:
+        old_files, old_missing, old_unread = core.discover([compare])
+        if old_missing:
+            print_problems(old_missing)
+            raise typer.Exit(Exit.CANNOT_RUN)
+        old_outcomes = core.run(old_files, options, core.workers(0, len(old_files)))
+        before = core.aggregate([*old_unread, *old_outcomes], len(old_files) + len(old_unread))
+        if before.problems:
+            print_problems(list(before.problems))
+    from .report.html import render
+
+    if not _write(output, render(result, current_language(), before), inputs, rules):
+        raise typer.Exit(Exit.CANNOT_RUN)
+    _say(_("Wrote {path}.").format(path=output))
+    if result.internal:
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if has_errors([*result.problems, *(before.problems if before is not None else ())]):
+        raise typer.Exit(Exit.INVALID)
+
+
+@app.command()
+@handle_problems
 def guide(
     rules: Annotated[
         str, typer.Option("--rules", help="Rule set id or path.")
