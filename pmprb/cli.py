@@ -252,6 +252,58 @@ def score(
 
 @app.command()
 @handle_problems
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The older answer file (YAML or .xlsx).", show_default=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The newer answer file of the same unit.", show_default=False)
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    rules: RulesOption = None,
+    old_rules: Annotated[
+        str | None,
+        typer.Option("--old-rules", help="OLD's rule set, when not --rules.", show_default=False),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="table: questions shown per kind (0: all).")
+    ] = 10,
+    csv_locale: CsvLocaleOption = None,
+) -> None:
+    """Compare two answer files of one unit: index, category, components, areas, questions.
+
+    Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
+    """
+    from .assessment import load_assessment
+    from .compare import compare
+    from .engine import score as score_assessment
+    from .report import Format
+    from .report import compare as view
+
+    fmt = _format(Format, format)
+    locale = _csv_locale(csv_locale, fmt is Format.csv)
+    results = []
+    for path, ref in ((old, old_rules or rules), (new, rules)):
+        assessment = load_assessment(path, ref)
+        if assessment.warnings:
+            print_problems(list(assessment.warnings))
+        results.append(score_assessment(assessment))
+    comparison = compare(results[0], results[1])
+    if fmt is Format.table:
+        _show(view.render(comparison, top))
+        return
+    renderer = {
+        Format.json: view.to_json,
+        Format.csv: lambda c: view.to_csv(c, locale),
+        Format.markdown: view.to_markdown,
+    }
+    _stdout(renderer[fmt](comparison), human=fmt is Format.markdown)
+
+
+@app.command()
+@handle_problems
 def batch(
     paths: Annotated[
         list[Path],
