@@ -344,6 +344,15 @@ def batch(
         ),
     ] = None,
     csv_locale: CsvLocaleOption = None,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--compare",
+            help="An earlier year's files or folder (repeatable): table/json show the trend "
+            "(units matched by unit code) instead of the rekap.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -400,12 +409,46 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
+    if compare:
+        _emit_trend(result, compare, options, jobs, fmt)
+        return
     _emit_batch(result, fmt, detail, output, inputs, rules, locale)
     from .errors import has_errors
 
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
     if has_errors(list(result.problems)):
+        raise typer.Exit(Exit.INVALID)
+
+
+def _emit_trend(result: Any, earlier: list[Path], options: Any, jobs: int, fmt: Any) -> None:
+    """`batch --compare`: score each earlier path the same way, then show the trends."""
+    from . import batch as core
+    from .errors import has_errors
+    from .report import BatchFormat
+    from .report import trend as view
+    from .trend import trend
+
+    if fmt not in (BatchFormat.table, BatchFormat.json):
+        _bad_usage(_("--compare is for table and json"))
+    trends = []
+    failed = has_errors(list(result.problems))
+    for path in earlier:
+        files, missing, unread = core.discover([path])
+        if missing:
+            print_problems(missing)
+            raise typer.Exit(Exit.CANNOT_RUN)
+        outcomes = core.run(files, options, core.workers(jobs, len(files)))
+        before = core.aggregate([*unread, *outcomes], len(files) + len(unread))
+        if before.problems:
+            print_problems(list(before.problems))
+        failed = failed or has_errors(list(before.problems))
+        trends.append(trend(before, result))
+    if fmt is BatchFormat.json:
+        _stdout(view.to_json(trends), human=False)
+    else:
+        _show(view.render(trends))
+    if failed:
         raise typer.Exit(Exit.INVALID)
 
 
