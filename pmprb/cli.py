@@ -220,6 +220,14 @@ def score(
     ] = "table",
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
     csv_locale: CsvLocaleOption = None,
+    common: Annotated[
+        Path | None,
+        typer.Option(
+            "--common",
+            help="Shared answers of the whole instansi (YAML); the unit's own answer wins.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
@@ -231,14 +239,33 @@ def score(
 
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
-    assessment = load_assessment(file, rules)
+    applied = None
+    if common is not None:
+        from .common import load_with_common
+
+        assessment, applied = load_with_common(file, rules, common)
+        if applied.warnings:
+            print_problems(list(applied.warnings))
+    else:
+        assessment = load_assessment(file, rules)
     result = score_assessment(assessment)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
+    if applied is not None and fmt is Format.json:
+        from .escape import json_dumps
+        from .report.record import record
+
+        _stdout(json_dumps({**record(result), "shared": list(applied.shared)}), human=False)
+        return
     if fmt is Format.table:
         from .report.table import render
 
         _show(render(result, top))
+        if applied is not None:
+            from .common import shared_note
+            from .escape import path as display_path
+
+            _stdout(shared_note(applied, display_path(common or "")) + "\n")
         return
     from .report import text
 
