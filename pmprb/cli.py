@@ -230,6 +230,14 @@ def score(
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
     csv_locale: CsvLocaleOption = None,
     basis: BasisOption = "unit",
+    common: Annotated[
+        Path | None,
+        typer.Option(
+            "--common",
+            help="Shared answers of the whole instansi (YAML); the unit's own answer wins.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
@@ -245,17 +253,36 @@ def score(
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
     side = _basis(basis)
-    assessment = load_assessment(file, rules)
+    applied = None
+    if common is not None:
+        from .common import load_with_common
+
+        assessment, applied = load_with_common(file, rules, common)
+        if applied.warnings:
+            print_problems(list(applied.warnings))
+    else:
+        assessment = load_assessment(file, rules)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     if side is not Basis.unit:
         _score_review(assessment, side, fmt, top)
         return
     result = score_assessment(assessment)
+    if applied is not None and fmt is Format.json:
+        from .escape import json_dumps
+        from .report.record import record
+
+        _stdout(json_dumps({**record(result), "shared": list(applied.shared)}), human=False)
+        return
     if fmt is Format.table:
         from .report.table import render
 
         _show(render(result, top))
+        if applied is not None:
+            from .common import shared_note
+            from .escape import path as display_path
+
+            _stdout(shared_note(applied, display_path(common or "")) + "\n")
         return
     from .report import text
 
@@ -480,6 +507,58 @@ def _basis(value: str, allow_both: bool = True) -> Any:
 
 @app.command()
 @handle_problems
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The older answer file (YAML or .xlsx).", show_default=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The newer answer file of the same unit.", show_default=False)
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    rules: RulesOption = None,
+    old_rules: Annotated[
+        str | None,
+        typer.Option("--old-rules", help="OLD's rule set, when not --rules.", show_default=False),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="table: questions shown per kind (0: all).")
+    ] = 10,
+    csv_locale: CsvLocaleOption = None,
+) -> None:
+    """Compare two answer files of one unit: index, category, components, areas, questions.
+
+    Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
+    """
+    from .assessment import load_assessment
+    from .compare import compare
+    from .engine import score as score_assessment
+    from .report import Format
+    from .report import filediff as view
+
+    fmt = _format(Format, format)
+    locale = _csv_locale(csv_locale, fmt is Format.csv)
+    results = []
+    for path, ref in ((old, old_rules or rules), (new, rules)):
+        assessment = load_assessment(path, ref)
+        if assessment.warnings:
+            print_problems(list(assessment.warnings))
+        results.append(score_assessment(assessment))
+    comparison = compare(results[0], results[1])
+    if fmt is Format.table:
+        _show(view.render(comparison, top))
+        return
+    renderer = {
+        Format.json: view.to_json,
+        Format.csv: lambda c: view.to_csv(c, locale),
+        Format.markdown: view.to_markdown,
+    }
+    _stdout(renderer[fmt](comparison), human=fmt is Format.markdown)
+
+
+@app.command()
+@handle_problems
 def batch(
     paths: Annotated[
         list[Path],
@@ -521,6 +600,15 @@ def batch(
     ] = None,
     csv_locale: CsvLocaleOption = None,
     basis: BasisOption = "unit",
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--compare",
+            help="An earlier year's files or folder (repeatable): table/json show the trend "
+            "(units matched by unit code) instead of the rekap.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -585,6 +673,11 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
+    if compare:
+        if side != "unit":
+            _bad_usage(_("--compare compares the units' own answers: leave out --basis"))
+        _emit_trend(result, compare, options, jobs, fmt)
+        return
     if side != "unit":
         reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
         _say(
@@ -628,13 +721,42 @@ def _emit_review_batch(
             BatchFormat.markdown: view.review_markdown,
         }[fmt](result)
     if output is None and isinstance(payload, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+        emit(payload)
     elif output is None and isinstance(payload, str):
         _stdout(payload, human=fmt is BatchFormat.markdown)
     elif output is not None and not _write(output, payload, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
+
+
+def _emit_trend(result: Any, earlier: list[Path], options: Any, jobs: int, fmt: Any) -> None:
+    """`batch --compare`: score each earlier path the same way, then show the trends."""
+    from . import batch as core
+    from .errors import has_errors
+    from .report import BatchFormat
+    from .report import trend as view
+    from .trend import trend
+
+    if fmt not in (BatchFormat.table, BatchFormat.json):
+        _bad_usage(_("--compare is for table and json"))
+    trends = []
+    failed = has_errors(list(result.problems))
+    for path in earlier:
+        files, missing, unread = core.discover([path])
+        if missing:
+            print_problems(missing)
+            raise typer.Exit(Exit.CANNOT_RUN)
+        outcomes = core.run(files, options, core.workers(jobs, len(files)))
+        before = core.aggregate([*unread, *outcomes], len(files) + len(unread))
+        if before.problems:
+            print_problems(list(before.problems))
+        failed = failed or has_errors(list(before.problems))
+        trends.append(trend(before, result))
+    if fmt is BatchFormat.json:
+        _stdout(view.to_json(trends), human=False)
+    else:
+        _show(view.render(trends))
+    if failed:
+        raise typer.Exit(Exit.INVALID)
 
 
 def _emit_batch(

@@ -102,12 +102,13 @@ def test_profile_and_weak_areas_are_exact_means(runner: CliRunner) -> None:
 def test_whole_examples_folder_keeps_years_apart(runner: CliRunner) -> None:
     result = run(runner, str(EXAMPLES))
     assert result.exit_code == 0, result.output
-    assert "span 10 rule sets or years" in result.stdout
+    assert "span 11 rule sets or years" in result.stdout
     data = as_json(runner, str(EXAMPLES))
     assert [(g["rules"]["id"], g["year"], g["units"]) for g in data["groups"]] == [
         ("permenpanrb-14-2014", 2019, 1),
         ("permenpanrb-26-2020", 2020, 1),
         ("permenpanrb-26-2020", 2021, 6),
+        ("permenpanrb-26-2020", 2022, 6),  # the same city a year later (issue 13)
         # Evaluasi RB 2023+: published results and the fictional Sukamaju kab/kota
         ("permenpanrb-9-2023-kabkota", 2023, 2),
         ("permenpanrb-9-2023-kabkota", 2025, 4),
@@ -121,7 +122,7 @@ def test_whole_examples_folder_keeps_years_apart(runner: CliRunner) -> None:
     assert (batam["index"], batam["category"], batam["published"]) == (52.33, "CC", True)
     assert batam["weakest_area"] is None  # published component points only: no area known
     json_run = run(runner, str(EXAMPLES), "--format", "json")
-    assert "span 10 rule sets or years" in json_run.stderr
+    assert "span 11 rule sets or years" in json_run.stderr
 
 
 def test_a_broken_file_never_stops_the_batch(runner: CliRunner, tmp_path: Path) -> None:

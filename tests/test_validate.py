@@ -318,7 +318,10 @@ def test_a_repository_with_one_broken_file_fails_on_the_right_line(
 ) -> None:
     repo = tmp_path / "repo"
     (repo / "submissions").mkdir(parents=True)
-    for src in [EXAMPLES / "kota-batam-2020.yaml", *sorted(EXAMPLES.glob("*/*.yaml"))]:
+    # one file per name: the 2022 year of Sukamaju repeats the 2021 names
+    later = EXAMPLES / "kota-sukamaju-2022"
+    found = sorted(p for p in EXAMPLES.glob("*/*.yaml") if p.parent != later)
+    for src in [EXAMPLES / "kota-batam-2020.yaml", *found]:
         # deliberately incomplete examples (D.I. Yogyakarta 2023 has a line with no score)
         if src.name not in (
             "dinkes.yaml",
