@@ -1003,15 +1003,17 @@ def convert(
     if is_workbook(file) == to_xlsx:
         _bad_usage(_("convert goes from YAML to .xlsx or from .xlsx to YAML"))
     from .convert import to_workbook, to_yaml
+    from .escape import path as display_path
 
-    payload = to_workbook(file, str(file), rules) if to_xlsx else to_yaml(file, str(file), rules)
+    shown = display_path(file)
+    payload = to_workbook(file, shown, rules) if to_xlsx else to_yaml(file, shown, rules)
     try:
         write_atomic(output, payload, overwrite=False, protect=[file])
     except (FileExistsError, ProtectedFile):
         _bad_usage(_("{path} already exists; not overwritten").format(path=output))
     except OSError as exc:
         _bad_usage(_("cannot write {path}: {why}").format(path=output, why=exc.strerror))
-    _stderr().print(_("Wrote {path}.").format(path=output), markup=False)
+    _say(_("Wrote {path}.").format(path=output))
 
 
 def _slug(text: str) -> str:
