@@ -93,6 +93,15 @@ def _show(renderable: Any) -> None:
     emit(github_inert(text) if in_github_actions() else text)
 
 
+def _as_text(renderable: Any, width: int = 120) -> str:
+    """A rich renderable as plain text for a file (`--output`): no colour, a fixed width."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), highlight=False, width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[no-any-return,attr-defined]
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Problems go to stderr, one per line, as path:line:col: [level] code: message."""
     for p in problems:
@@ -709,11 +718,7 @@ def _emit_review_batch(
         if output is None:
             _show(view.render_review(result))
             return
-        from rich.console import Console
-
-        console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
-        console.print(view.render_review(result))
-        payload = console.file.getvalue()  # type: ignore[attr-defined]
+        payload = _as_text(view.render_review(result))
     else:
         payload = {
             BatchFormat.json: view.review_json,
@@ -789,14 +794,10 @@ def _emit_batch(
             )
         payload = xlsx.to_xlsx(result)
     elif fmt is BatchFormat.table:
-        from rich.console import Console
-
         if output is None:
             _show(view.render(result))
             return
-        console = Console(file=io.StringIO(), highlight=False, width=120, color_system=None)
-        console.print(view.render(result))
-        payload = console.file.getvalue()  # type: ignore[attr-defined]
+        payload = _as_text(view.render(result))
     elif fmt is BatchFormat.json:
         payload = view.iter_json(result, detail)  # written as it is made: never held whole
     elif fmt is BatchFormat.csv:
