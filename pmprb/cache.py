@@ -37,6 +37,7 @@ from .files import (
     O_NONBLOCK,
     read_upto,
     remove_stale_temps,
+    replace_in_folder,
     temp_name,
 )
 from .i18n import _
@@ -212,24 +213,7 @@ class EntryStore:
         shard = self._shard(key, create=True)
         name = f"{key}.json"
         try:
-            remove_stale_temps(self.root / key[:2], name, dir_fd=shard)
-            tmp = temp_name(name)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC
-            fd = os.open(tmp, flags, 0o666, dir_fd=shard)
-            try:
-                try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                finally:
-                    os.close(fd)
-                # no fsync: entries are checked on read, so the rename alone keeps them whole;
-                # a rename replaces whatever is at the name (a link too), never follows it
-                os.replace(tmp, name, src_dir_fd=shard, dst_dir_fd=shard)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp, dir_fd=shard)
-                raise
+            replace_in_folder(shard, name, data)
         finally:
             os.close(shard)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -59,6 +60,30 @@ def temp_name(name: str) -> str:
     import secrets  # only when writing: `secrets` loads `random` and `hmac`
 
     return f".{name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(6)}"
+
+
+def replace_in_folder(folder: int, name: str, data: bytes, mode: int = 0o666) -> None:
+    """Write `data` to `name` in the open folder `folder`, whole or not at all, without
+    following a link anywhere: a fresh temporary (O_EXCL | O_NOFOLLOW, `mode` before the
+    umask) then a rename, which replaces whatever is at `name` (a link too) instead of
+    writing through it. The target's stale temporaries go first; on any failure the new
+    temporary is removed and the error raised. No fsync: callers check what they read."""
+    remove_stale_temps(Path(), name, dir_fd=folder)
+    tmp = temp_name(name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC
+    fd = os.open(tmp, flags, mode, dir_fd=folder)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=folder)
+        raise
 
 
 def _running(pid: int) -> bool:

@@ -50,8 +50,7 @@ from .files import (
     O_NOFOLLOW,
     O_NONBLOCK,
     read_upto,
-    remove_stale_temps,
-    temp_name,
+    replace_in_folder,
 )
 
 FORMAT = b"pmprb-rules-cache 1\n"
@@ -247,21 +246,9 @@ def write_entry(rules_path: Path, shown: str, text: str, loaded: Any) -> None:
     folder = _open_folder(root, create=True)
     if folder is None:
         return
-    tmp = temp_name(name)
     try:
-        remove_stale_temps(root, name, dir_fd=folder)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        fd = os.open(tmp, flags, 0o600, dir_fd=folder)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
-        # a rename replaces whatever is at the name (a link too), never follows it
-        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        replace_in_folder(folder, name, data, 0o600)
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp, dir_fd=folder)
+        pass  # a cache that cannot take the entry costs only a re-parse next time
     finally:
         os.close(folder)
