@@ -160,3 +160,21 @@ def test_every_command_on_the_reviewed_example_in_every_format_and_language(
     assert "perubahan membawa indeks dari 58.69" in said.stdout
     shown = runner.invoke(app, ["--lang", "id", "explain", str(DINKES)])
     assert "dibulatkan" in shown.stdout
+
+
+def test_the_review_workbook_takes_control_characters(runner: CliRunner, tmp_path: Path) -> None:
+    """A unit name with ESC and \\x01 (legal in YAML as "\\e") is shown escaped in the review
+    rekap workbook, as in the main rekap (issue 10 item 2), never an IllegalCharacterError."""
+    from openpyxl import load_workbook
+
+    text = 'rules: mini\nyear: 2021\nunit: {name: "Dinas \\e[2J\\x01X", code: "9"}\nanswers:\n'
+    text += "  h.y.a: {answer: 60, review: {answer: 30}}\n"
+    (tmp_path / "in").mkdir()
+    write(tmp_path / "in", text, "9.yaml")
+    target = tmp_path / "r.xlsx"
+    code, _out, err = batch(
+        runner, str(tmp_path / "in"), "--basis", "both", "-f", "xlsx", "-o", str(target)
+    )
+    assert code == 0, err
+    rows = [[c.value for c in r] for r in load_workbook(target).worksheets[0].iter_rows()]
+    assert rows[1][3] == "Dinas \\x1b[2J\\x01X"

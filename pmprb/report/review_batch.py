@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import AreaGap, Batch, ReviewGap, review_gaps
-from ..display import cell, md
+from ..display import cell, excel_text, md
 from ..escape import cells, json_dumps, terminal
 from ..i18n import _
 from .batch import group_label
@@ -243,7 +243,7 @@ def review_xlsx(batch: Batch) -> bytes:
     def add(ws: Any, values: list[Any], header: bool = False) -> None:
         row = []
         for value in values:
-            c = WriteOnlyCell(ws, value=cell(value) if isinstance(value, str) else value)
+            c = WriteOnlyCell(ws, value=excel_text(value) if isinstance(value, str) else value)
             if isinstance(value, str):
                 c.data_type = "s"
             if header:
