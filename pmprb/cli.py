@@ -1402,6 +1402,10 @@ def main() -> None:
     """
     from .clihelp import run
 
+    # pmprb is an application: no pydantic plugin is meant to observe its models, and
+    # looking for them reads every installed package's metadata at each start (~10 ms).
+    # typer does the same around the models it builds for its options.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         run(app)
     except MemoryError:

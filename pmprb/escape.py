@@ -181,7 +181,45 @@ def json_dumps(data: Any) -> str:
     unchanged): DEL, C1, line separators, bidi controls, and `[` after `##`. An unpaired
     surrogate (not encodable as UTF-8) becomes its visible escape text, as `line` shows it.
     """
-    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    return json_text(_indented(data)) + "\n"
+
+
+def _indented(data: Any) -> str:
+    """`json.dumps(data, ensure_ascii=False, indent=2)`, the same text.
+
+    The json module indents in pure Python (~9 ms for one unit's result); pydantic_core's
+    encoder writes the same text about six times faster for the values both write alike:
+    str-keyed dicts, lists, tuples, strings, ints, bools, None and finite floats that
+    Python writes without an exponent. Anything else (an exponent, NaN, another type, an
+    unpaired surrogate) goes to the json module, which then writes or refuses it as always.
+    """
+    if _plain(data):
+        from pydantic_core import PydanticSerializationError, to_json
+
+        try:
+            return to_json(data, indent=2).decode()
+        except PydanticSerializationError:  # an unpaired surrogate in a string
+            pass
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _plain(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(key) is str for key in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list or kind is tuple:
+            stack.extend(value)
+        elif kind is float:
+            if not (value == 0 or 1e-4 <= abs(value) < 1e16):  # NaN fails both
+                return False
+        elif not (kind is str or kind is int or kind is bool or value is None):
+            return False
+    return True
 
 
 def json_text(text: str) -> str:

@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmprb import escape
@@ -108,6 +110,46 @@ def test_json_is_valid_utf8_and_keeps_values() -> None:
     back = json.loads(text)
     assert back["name"] == data["name"]  # lossless for every valid character
     assert back["file"] == "\\xff.yaml"  # a byte that is not UTF-8: its visible escape
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.decimals(places=4, min_value=-(10**6), max_value=10**6).map(float)  # like num()
+    | st.text(),  # any code point, unpaired surrogates included
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_json_text_is_what_the_json_module_writes(data: object) -> None:
+    """The fast encoder is used only where it writes the json module's text, byte for
+    byte; json_text then treats both alike."""
+    expected = escape.json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    assert escape.json_dumps(data) == expected
+
+
+def test_json_refuses_what_the_json_module_refuses() -> None:
+    from decimal import Decimal
+
+    for bad in ({"x": Decimal("1.5")}, {"x": Path("a")}, {1: "int key"}, {"x": {1, 2}}):
+        try:
+            expected: object = json.dumps(bad, ensure_ascii=False, indent=2)
+        except TypeError as exc:
+            expected = type(exc)
+        try:
+            got: object = escape.json_dumps(bad)[:-1]
+        except TypeError as exc:
+            got = type(exc)
+        assert got == expected, bad
 
 
 # --- rich terminal output: batch and score tables ----------------------------------------

@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,10 @@ except SystemExit as exc:
 else:
     code = 0
 sys.stdout.flush()
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+plugins = sys.modules.get("pydantic.plugin._loader")
+scanned = getattr(plugins, "_plugins", None) is not None  # pydantic's cache of found plugins
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "scanned": scanned}),
+      file=sys.stderr)
 """
 
 
@@ -81,8 +85,9 @@ def entry_path(cache_home: Path) -> Path:
     return cache_home / "pmprb" / "rules" / f"{RID}.pickle"
 
 
-def loaded_after_run(argv: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
-    """The exit code and the modules loaded by one pmprb command in a fresh process."""
+def probe(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """What one pmprb command did in a fresh process: its exit code, the modules it
+    loaded, whether pydantic looked for plugins in the installed packages."""
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *argv],
         capture_output=True,
@@ -92,7 +97,13 @@ def loaded_after_run(argv: list[str], env: dict[str, str]) -> tuple[int, set[str
         check=False,
     )
     last = proc.stderr.strip().splitlines()[-1]
-    report = json.loads(last)
+    report: dict[str, Any] = json.loads(last)
+    return report
+
+
+def loaded_after_run(argv: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
+    """The exit code and the modules loaded by one pmprb command in a fresh process."""
+    report = probe(argv, env)
     return report["code"], set(report["modules"])
 
 
@@ -113,6 +124,16 @@ def test_one_file_commands_load_no_heavy_module(argv: list[str], cache_home: Pat
         )
         assert heavy == [], (argv, _run)
     assert entry_path(cache_home).is_file()
+
+
+def test_pydantic_plugins_are_not_looked_for(cache_home: Path) -> None:
+    """Looking for plugins reads every installed package's metadata at each start."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    report = probe(["score", str(EXAMPLE), "-f", "json"], env)
+    assert report["code"] == 0
+    assert "pydantic.main" in report["modules"]  # the models were built
+    assert report["scanned"] is False
 
 
 def test_the_table_still_loads_rich(cache_home: Path) -> None:
@@ -325,3 +346,52 @@ def test_unreadable_sources_or_no_home_mean_no_cache(
 
     monkeypatch.setattr(Path, "home", no_home)
     assert rulecache.cache_folder() is None
+
+
+def _names(app: Any) -> list[str]:
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_only_the_command_run_is_built() -> None:
+    from pmprb.cli import app
+    from pmprb.clihelp import only_command
+
+    everything = _names(app)
+    assert {"score", "validate", "rules"} <= set(everything)
+    assert _names(only_command(app, ["validate", "x.yaml"])) == ["validate"]
+    assert _names(only_command(app, ["--lang", "en", "score", "x.yaml", "-f", "json"])) == ["score"]
+    # the value of --lang is not taken for a command name
+    assert _names(only_command(app, ["--lang", "validate", "score"])) == ["score"]
+    for argv in (
+        [],
+        ["--help"],
+        ["--help", "score"],  # the tool's help lists every command
+        ["rules", "list"],  # a group keeps its subcommands
+        ["scor", "x.yaml"],  # a typo: "did you mean" needs every name
+    ):
+        assert _names(only_command(app, argv)) == everything, argv
+
+
+def test_one_command_runs_as_the_whole_tool_does(tmp_path: Path) -> None:
+    """The same output and exit code through main() (one command built) and CliRunner."""
+    from typer.testing import CliRunner
+
+    from pmprb.cli import app
+
+    for argv in (
+        ["score", str(EXAMPLE), "-f", "json"],
+        ["--lang", "en", "validate", str(EXAMPLE)],
+        ["score", "--format", "nope", str(EXAMPLE)],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-c", MAIN, *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+        whole = CliRunner().invoke(app, argv)
+        assert proc.returncode == whole.exit_code, argv
+        assert proc.stdout == whole.stdout, argv
