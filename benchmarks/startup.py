@@ -9,6 +9,12 @@ it reports the fastest and the median wall time and the fastest CPU time (user +
 from wait4). On a busy, shared machine the wall time swings with the load while the CPU
 time barely moves: the fastest wall time of many rounds is what a quiet machine shows.
 
+With `--instructions` each command instead runs once under valgrind's callgrind, which
+counts the instructions it executes: the same count on a busy machine as on a quiet one
+(to within a fraction of a percent), so a change of a few milliseconds shows even when the
+wall time drifts by a third. The floor is then split into its layers (Python, PyYAML,
+typer, pydantic with typer's option coercion, importlib.metadata).
+
 pmprb runs twice per round for score and validate: "warm" with its rule set cache filled
 (as on a developer's machine or in CI after the first file) and "cold" with an empty
 cache folder each time. yamllint (default config) and check-jsonschema (with the schema
@@ -54,6 +60,55 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+# The layers under every pmprb command, each line importing one more (measured with
+# --instructions). typer 0.29 coerces every option through a pydantic TypeAdapter
+# (typer._adapters), and building any pydantic validator imports pydantic's plugin loader,
+# which imports importlib.metadata.
+LAYERS = (
+    ("python -c pass", "pass"),
+    ("+ import yaml", "import yaml"),
+    ("+ import typer", "import yaml, typer"),
+    ("+ pydantic and typer's coercion", "import yaml, typer, typer._adapters, typer._coercion"),
+    (
+        "+ pydantic's plugin loader (importlib.metadata)",
+        "import yaml, typer, typer._adapters, typer._coercion, pydantic.plugin._loader",
+    ),
+)
+
+
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """The instructions one run executes, counted by callgrind."""
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        check=False,
+    )
+    for line in proc.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    sys.exit(f"callgrind gave no count for {' '.join(argv)}: {proc.stderr[-2000:]}")
+
+
+def count_instructions(commands: list[tuple[str, list[str], dict[str, str]]]) -> dict[str, int]:
+    """--instructions: the layers of the floor, then each command, counted once each."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    env = commands[0][2]
+    rows = [(name, [sys.executable, "-c", code], env) for name, code in LAYERS]
+    rows += [row for row in commands if row[0] != "python -c pass" and "floor" not in row[0]]
+    counts: dict[str, int] = {}
+    print("| command | instructions (millions) | / last floor layer |")
+    print("|---|---:|---:|")
+    for name, argv, run_env in rows:
+        counts[name] = instructions(argv, run_env)
+        floor = counts[LAYERS[-1][0]] if LAYERS[-1][0] in counts else counts[name]
+        print(f"| `{name}` | {counts[name] / 1e6:.0f} | {counts[name] / floor:.2f}x |")
+    return counts
+
+
 def main() -> None:
     """Run every command --repeat times, interleaved; print a Markdown table."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -66,6 +121,11 @@ def main() -> None:
         default=None,
         help="a folder holding another pmprb's pmprb/ and rules/ (git archive REV pmprb "
         "rules | tar -x -C DIR), timed beside this one, with this environment",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count each command's instructions once with valgrind instead of timing it",
     )
     args = parser.parse_args()
     pmprb = tool("pmprb")
@@ -111,6 +171,14 @@ def main() -> None:
         full = [found, *argv[1:]] + ([str(schema), file] if "schemafile" in name else [])
         commands.append((name, full, base))
     run_once([pmprb, "validate", file], warm)  # fill the warm cache
+    if args.instructions:
+        shutil.rmtree(cold_cache, ignore_errors=True)
+        counted = [row for row in commands if row[2] is not cold and "jsonschema" not in row[0]]
+        counts = count_instructions(counted)
+        shutil.rmtree(work, ignore_errors=True)
+        if args.json is not None:
+            args.json.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
+        return
     walls: dict[str, list[float]] = {name: [] for name, _a, _e in commands}
     cpus: dict[str, list[float]] = {name: [] for name, _a, _e in commands}
     for _round in range(args.repeat):
