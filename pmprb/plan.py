@@ -254,16 +254,6 @@ def _adjusted_indicators(loaded: LoadedRules) -> set[str]:
     return out
 
 
-def options(
-    result: Result,
-    allowed: set[str] | None = None,
-    fixed: frozenset[str] = frozenset(),
-    numeric: bool = False,
-) -> list[_Option]:
-    """Every question that may change, with the gains of its steps."""
-    return _options(result, allowed, fixed, numeric)[0]
-
-
 def _options(
     result: Result,
     allowed: set[str] | None,

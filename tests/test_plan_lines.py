@@ -182,6 +182,29 @@ def test_plan_agrees_with_brute_force(tmp_path: Path, n: int, numeric: bool) -> 
             assert below.band is None or bands.index(below.band) < bands.index(band)
 
 
+def test_a_chain_of_multipliers_across_groups_agrees_with_brute_force(tmp_path: Path) -> None:
+    # X (inside Kebijakan) multiplied by Implementasi, itself multiplied by Rencana Aksi:
+    # three lines solved together at RB General, with a not-counted line in its weight
+    text = RULES.read_text(encoding="utf-8").replace(
+        "{id: g.x, name: X, weight: 13.3,", "{id: g.x, name: X, weight: 13.3, multiply_by: g.impl,"
+    )
+    assert "multiply_by: g.impl" in text
+    rules = write(tmp_path, text, "plan-lines.yaml")
+    answers, _scores = STARTS[0]
+    body = "".join(f"\n  {q}: {a}" for q, a in answers.items())
+    head = "rules: plan-lines\nyear: 2023\nunit: {name: U, code: '1'}\nanswers:"
+    result = score(load_assessment(write(tmp_path, head + body + "\n", "c.yaml"), str(rules)))
+    most = 4
+    best, fewest = brute_force(result, most, numeric=False)
+    bands = result.rules.rules.bands
+    for k in range(most + 1):
+        assert result.raw + plan(result, bands[-1], max_changes=k).best_gain == best[k]
+    for band in bands:
+        made = plan(result, band, max_changes=most)
+        assert (len(made.changes) if made.reached else None) == fewest.get(band.id), band.id
+    assert len(set(fewest.values())) >= 3
+
+
 def test_brute_force_cases_reach_several_counts(tmp_path: Path) -> None:
     # the cases above are not trivial: counts 1 to 4 all occur, and some are unreachable
     seen: set[int | None] = set()
