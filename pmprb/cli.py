@@ -435,8 +435,8 @@ def plan(
     from .assessment import load_assessment
     from .engine import score as score_assessment
     from .loader import suggest
+    from .plan import PlanRefused, questions_under, unsupported
     from .plan import plan as make_plan
-    from .plan import questions_under, unsupported
     from .report import Format
     from .report import plan as view
     from .review import on_basis
@@ -448,7 +448,7 @@ def plan(
         print_problems(list(assessment.warnings))
     result = score_assessment(on_basis(assessment, side))
     refused = unsupported(result.rules)
-    if refused is not None:  # the 2023 line semantics: refused, located in the rule set
+    if refused is not None:  # a structure the plan cannot solve exactly, located
         from .loader import locate
         from .rules import bundled_dir
 
@@ -486,7 +486,12 @@ def plan(
             allowed = found
         else:
             frozen = frozenset(found)
-    made = make_plan(result, band, max_changes, allowed, frozen if fixed else frozenset(), numeric)
+    try:
+        made = make_plan(
+            result, band, max_changes, allowed, frozen if fixed else frozenset(), numeric
+        )
+    except PlanRefused as exc:  # too costly to solve exactly, or not confirmed: no plan
+        _bad_usage(str(exc))
     renderer = {
         Format.table: view.plan_text,
         Format.json: view.plan_json,

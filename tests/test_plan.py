@@ -22,7 +22,7 @@ from pmprb.engine import Result, score
 from pmprb.plan import plan
 from pmprb.rules import ChoiceScale
 
-from .conftest import DATA, ROOT, write
+from .conftest import DATA, write
 
 PLAN_MINI = DATA / "plan-mini.yaml"
 BOUNDARY = DATA / "plan-boundary.yaml"
@@ -179,30 +179,3 @@ def test_the_brute_force_cases_cover_reachable_and_unreachable_targets() -> None
     # run after the parametrised cases (file order): several step counts, and both kinds
     assert None in SEEN
     assert len({s for s in SEEN if s is not None}) >= 4
-
-
-def test_plan_refuses_the_2023_line_semantics_located(runner: CliRunner) -> None:
-    # multipliers, line rounding and the rescale factor are outside the plan's model: a
-    # located refusal (exit 2), not a plan whose steps the engine would not confirm
-    yogya = ROOT / "assessments" / "evaluasi-rb-2023" / "provinsi-di-yogyakarta.yaml"
-    result = runner.invoke(app, ["--lang", "en", "plan", str(yogya), "--target", "AA", "--numeric"])
-    assert result.exit_code == 2
-    # the rule set's `line_rounding:` key, line 33 of the bundled provinsi rule set
-    assert "(permenpanrb-9-2023-provinsi.yaml):33:1: [error] plan_unsupported" in result.stderr
-    assert "does not support rule sets that use `line_rounding`" in result.stderr
-    assert result.stdout == ""
-
-
-def test_plan_refusal_names_the_first_node_using_a_line_feature(tmp_path: Path) -> None:
-    from pmprb.plan import unsupported
-    from pmprb.rules import load_rules_file
-
-    text = (DATA / "lines.yaml").read_text(encoding="utf-8")
-    # without the rule-set-wide rounding: RB General, which is rescaled (and a sum group)
-    rules = write(
-        tmp_path, text.replace("line_rounding: {decimals: 2, mode: binary64}\n", ""), "r.yaml"
-    )
-    found = unsupported(load_rules_file(rules))
-    assert found is not None
-    assert (found.loc, found.code) == (("tree", 0, "rescale"), "plan_unsupported")
-    assert unsupported(load_rules_file(PLAN_MINI)) is None

@@ -24,7 +24,14 @@ def headline(plan: Plan) -> str:
         return _("The index {index} already reaches {band}.").format(index=start, band=_band(plan))
     if not plan.reached:
         best = plan.start.raw + plan.best_gain
-        return _(
+        hint = ""
+        if plan.numeric_left:
+            hint = " " + ngettext(
+                "{n} numeric answer (an external index) could rise: add --numeric to plan it.",
+                "{n} numeric answers (external indices) could rise: add --numeric to plan them.",
+                plan.numeric_left,
+            ).format(n=plan.numeric_left)
+        said = _(
             "{band} cannot be reached under these constraints: the {n} questions that may "
             "change gain at most {gain} points (index {best}); {needed} are needed."
         ).format(
@@ -34,6 +41,7 @@ def headline(plan: Plan) -> str:
             best=text(best, plan.start.rules.rules.precision),
             needed=text(plan.needed, 4),
         )
+        return said + hint
     final = plan.final.index if plan.final is not None else start
     return ngettext(
         "{n} change takes the index from {start} to {final}: {band}.",
