@@ -313,7 +313,7 @@ def _unrounded(
         ref = loaded.questions[q.id]
         item = ItemResult(q.id, q.text, q.scale, given, ref.maximum, ref.provisional)
         exact += item.points
-        approx += _double(item, ref.scale)
+        approx += official_double(item, ref.scale)
     target = node.multiply_by
     if target is not None:
         t_exact, t_approx = _unrounded(target, assessment, memo)
@@ -324,7 +324,7 @@ def _unrounded(
     return exact, approx
 
 
-def _double(item: ItemResult, scale: ChoiceScale | NumberScale) -> float:
+def official_double(item: ItemResult, scale: ChoiceScale | NumberScale) -> float:
     """A question's points computed in binary64 in the order the official system uses."""
     given = item.answer
     assert given is not None
@@ -339,7 +339,7 @@ def _double(item: ItemResult, scale: ChoiceScale | NumberScale) -> float:
     return float(item.points)
 
 
-def _round_line(points: tuple[Fraction, float], rounding: LineRounding) -> Fraction:
+def round_line(points: tuple[Fraction, float], rounding: LineRounding) -> Fraction:
     """A line's points as the official worksheet stores them."""
     if rounding.mode == "half_up":
         return Fraction(round_half_up(points[0], rounding.decimals))
@@ -347,7 +347,9 @@ def _round_line(points: tuple[Fraction, float], rounding: LineRounding) -> Fract
     return Fraction(Decimal(points[1]).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def _rescale(points: Fraction, maximum: Fraction, adjusted: Fraction, precision: int) -> Fraction:
+def rescale_points(
+    points: Fraction, maximum: Fraction, adjusted: Fraction, precision: int
+) -> Fraction:
     """`rescale: adjusted`: points / adjusted weight x maximum, rounded half up."""
     if adjusted <= 0:
         return ZERO
@@ -411,7 +413,7 @@ def _node_result(
             base = exact_sum([i.points for i in built if i.answer is not None])
             line = base, factor, unrounded[0]
             rounding = spec.rounding
-            points = unrounded[0] if rounding is None else _round_line(unrounded, rounding)
+            points = unrounded[0] if rounding is None else round_line(unrounded, rounding)
     if is_published:
         points = published[node.id]
     if node.rescale is not None and not (is_published and node.id not in assessment.adjusted):
@@ -422,7 +424,7 @@ def _node_result(
             dropped = [i.maximum for _n, i in _not_counted_items(children)]
             adjusted = maximum - exact_sum(dropped)
         rescaled = points, adjusted
-        points = _rescale(points, maximum, adjusted, loaded.rules.precision)
+        points = rescale_points(points, maximum, adjusted, loaded.rules.precision)
     return NodeResult(
         node.id,
         node.name,

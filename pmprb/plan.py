@@ -43,10 +43,10 @@ from .engine import (
     ItemResult,
     NodeResult,
     Result,
-    _double,
-    _rescale,
-    _round_line,
+    official_double,
+    rescale_points,
     round_half_up,
+    round_line,
     score,
 )
 from .i18n import _
@@ -393,7 +393,7 @@ class _Rescale(_Part):
 
     def __init__(self, inner: _Part, maximum: Fraction, adjusted: Fraction, precision: int):
         self.inner = inner
-        self.values = [_rescale(v, maximum, adjusted, precision) for v in inner.values]
+        self.values = [rescale_points(v, maximum, adjusted, precision) for v in inner.values]
 
     def pick(self, k: int) -> Picks:
         return self.inner.pick(k)
@@ -450,9 +450,9 @@ class _Line:
             return unrounded
         if self.doubles:
             assert isinstance(unrounded, float)
-            return _round_line((Fraction(0), unrounded), self.rounding)
+            return round_line((Fraction(0), unrounded), self.rounding)
         assert isinstance(unrounded, Fraction)
-        return _round_line((unrounded, 0.0), self.rounding)
+        return round_line((unrounded, 0.0), self.rounding)
 
 
 class _Coupled(_Part):
@@ -596,11 +596,11 @@ def _model(result: Result, opts: list[_Option], cap: int) -> _Model:
             if given is None or given.not_counted:
                 row.append((0, None, None, None))
             else:
-                row.append((0, None, item.points, _double(item, ref.scale)))
+                row.append((0, None, item.points, official_double(item, ref.scale)))
             opt = offered.get(item.id)
             for s, after in enumerate(opt.givens if opt is not None else (), 1):
                 moved = ItemResult(item.id, item.text, item.scale, after, item.maximum, False)
-                row.append((s, opt, moved.points, _double(moved, ref.scale)))
+                row.append((s, opt, moved.points, official_double(moved, ref.scale)))
             choices.append(row)
         lines[nid] = _Line(nid, loaded.maxima[nid], rounding, doubles, visible, choices)
     for line in lines.values():
