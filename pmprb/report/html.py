@@ -495,11 +495,12 @@ def _history(group: Group, batch: Batch, befores: list[Batch], f: _Fmt, charts: 
         ],
         {
             "showlegend": True,
+            "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
             "xaxis": {"type": "category"},
             "yaxis": {"rangemode": "tozero"},
             "margin": {"l": 60, "r": 20, "t": 20, "b": 40},
         },
-        360,
+        340 + 22 * len(h.units),
     )
     return Section(
         "history",
