@@ -651,16 +651,10 @@ def batch(
         from .rules import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
-    files, missing, unread = core.discover(paths)
-    if missing:
-        print_problems(missing)
-        raise typer.Exit(Exit.CANNOT_RUN)
-    if not files and not unread:
-        from .escape import path as display_path
-
-        # the same `path: message` as validate's no_files problem
-        shown = " ".join(display_path(p) for p in paths) or "."
-        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    files, unread = _discover(paths)
+    if compare and side != "unit":
+        _bad_usage(_("--compare compares the units' own answers: leave out --basis"))
+    earlier = [_discover([path]) for path in compare or ()]
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,
@@ -674,6 +668,7 @@ def batch(
         except OSError as exc:
             _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
     inputs = [path for path, _shown in files]
+    inputs += [path for found, _unread in earlier for path, _shown in found]
     if output is not None and not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
     try:
@@ -684,10 +679,8 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
-    if compare:
-        if side != "unit":
-            _bad_usage(_("--compare compares the units' own answers: leave out --basis"))
-        _emit_trend(result, compare, options, jobs, fmt, output, inputs, rules, locale)
+    if earlier:
+        _emit_trend(result, earlier, options, jobs, fmt, output, inputs, rules, locale)
         return
     if side != "unit":
         reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
@@ -735,9 +728,27 @@ def _emit_review_batch(
         raise typer.Exit(Exit.CANNOT_RUN)
 
 
+def _discover(paths: list[Path]) -> tuple[list[Any], list[Any]]:
+    """The answer files under `paths` and the unreadable ones; a missing path (exit 2) or
+    no answer file at all (bad usage) stops the command here."""
+    from . import batch as core
+
+    files, missing, unread = core.discover(paths)
+    if missing:
+        print_problems(missing)
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if not files and not unread:
+        from .escape import path as display_path
+
+        # the same `path: message` as validate's no_files problem
+        shown = " ".join(display_path(p) for p in paths) or "."
+        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    return files, unread
+
+
 def _emit_trend(
     result: Any,
-    earlier: list[Path],
+    earlier: list[tuple[list[Any], list[Any]]],
     options: Any,
     jobs: int,
     fmt: Any,
@@ -746,8 +757,8 @@ def _emit_trend(
     rules: str | None,
     locale: Any,
 ) -> None:
-    """`batch --compare`: score each earlier path the same way, then show the trends (in
-    xlsx: the rekap with a trend sheet)."""
+    """`batch --compare`: score each earlier folder's files the same way, then show the
+    trends (in xlsx: the rekap with a trend sheet)."""
     from . import batch as core
     from .errors import has_errors
     from .report import BatchFormat
@@ -757,11 +768,7 @@ def _emit_trend(
     trends = []
     batches = [result]
     failed = has_errors(list(result.problems))
-    for path in earlier:
-        files, missing, unread = core.discover([path])
-        if missing:
-            print_problems(missing)
-            raise typer.Exit(Exit.CANNOT_RUN)
+    for files, unread in earlier:
         outcomes = core.run(files, options, core.workers(jobs, len(files)))
         before = core.aggregate([*unread, *outcomes], len(files) + len(unread))
         if before.problems:
@@ -1334,13 +1341,10 @@ def report(
         from .rules import load_rules
 
         load_rules(rules)
-    files, missing, unread = core.discover(paths)
-    if missing:
-        print_problems(missing)
-        raise typer.Exit(Exit.CANNOT_RUN)
-    if not files and not unread:
-        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    files, unread = _discover(paths)
+    earlier = [_discover([path]) for path in compare or ()]
     inputs = [path for path, _shown in files]
+    inputs += [path for found, _unread in earlier for path, _shown in found]
     if not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
     options = core.Options(rules=rules, detail=True, language=resolve_language())
@@ -1353,11 +1357,7 @@ def report(
         _say(_("no file could be scored; no report written"), "red")
         raise typer.Exit(Exit.INVALID)
     befores = []
-    for path in compare or ():
-        old_files, old_missing, old_unread = core.discover([path])
-        if old_missing:
-            print_problems(old_missing)
-            raise typer.Exit(Exit.CANNOT_RUN)
+    for old_files, old_unread in earlier:
         old_outcomes = core.run(old_files, options, core.workers(0, len(old_files)))
         before = core.aggregate([*old_unread, *old_outcomes], len(old_files) + len(old_unread))
         if before.problems:

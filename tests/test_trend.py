@@ -332,3 +332,23 @@ def test_detail_is_refused_with_compare(runner: CliRunner, tmp_path: Path) -> No
     )
     assert out.exit_code == 2
     assert "--detail has no trend" in out.stderr
+
+
+def test_an_earlier_file_is_never_the_output(runner: CliRunner, tmp_path: Path) -> None:
+    y20, _y21, y22 = _three_years(tmp_path)
+    old = y20 / "u9.01.yaml"
+    before = old.read_bytes()
+    rules = ["--rules", str(tmp_path / "tiny.yaml")]
+    for command in (
+        ["batch", str(y22), "--compare", str(y20), "-f", "csv", "-o", str(old), *rules],
+        ["report", str(y22), "--compare", str(y20), "-o", str(old), *rules],
+    ):
+        out = runner.invoke(app, command)
+        assert out.exit_code == 2, command
+        assert "one of the files this run reads" in out.stderr
+        assert old.read_bytes() == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = runner.invoke(app, ["batch", str(y22), "--compare", str(empty), *rules])
+    assert out.exit_code == 2
+    assert f"{empty}: no answer files" in out.stderr
