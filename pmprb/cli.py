@@ -618,8 +618,8 @@ def batch(
         list[Path] | None,
         typer.Option(
             "--compare",
-            help="An earlier year's files or folder (repeatable): table/json show the trend "
-            "(units matched by unit code) instead of the rekap.",
+            help="An earlier year's files or folder (repeatable): the trend against each "
+            "(units matched by unit code) instead of the rekap; xlsx adds a trend sheet.",
             show_default=False,
         ),
     ] = None,
@@ -645,6 +645,8 @@ def batch(
     side = _basis(basis)
     if side == "both" and detail:
         _bad_usage(_("--basis both has no --detail: the rekap compares units and areas"))
+    if compare and detail and fmt is not BatchFormat.xlsx:
+        _bad_usage(_("--detail has no trend: leave it out with --compare"))
     if detail and fmt in (BatchFormat.table, BatchFormat.markdown):
         # the rows would be built for every unit and never shown
         _bad_usage(_("--detail is for csv and json (xlsx always has the detail sheet)"))
@@ -654,16 +656,10 @@ def batch(
         from .rules import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
-    files, missing, unread = core.discover(paths)
-    if missing:
-        print_problems(missing)
-        raise typer.Exit(Exit.CANNOT_RUN)
-    if not files and not unread:
-        from .escape import path as display_path
-
-        # the same `path: message` as validate's no_files problem
-        shown = " ".join(display_path(p) for p in paths) or "."
-        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    files, unread = _discover(paths)
+    if compare and side != "unit":
+        _bad_usage(_("--compare compares the units' own answers: leave out --basis"))
+    earlier = [_discover([path]) for path in compare or ()]
     options = core.Options(
         rules=rules,
         detail=detail or fmt is BatchFormat.xlsx,
@@ -677,6 +673,7 @@ def batch(
         except OSError as exc:
             _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
     inputs = [path for path, _shown in files]
+    inputs += [path for found, _unread in earlier for path, _shown in found]
     if output is not None and not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
     try:
@@ -687,10 +684,8 @@ def batch(
     result = core.aggregate([*unread, *outcomes], len(files) + len(unread))
     if result.problems:
         print_problems(list(result.problems))
-    if compare:
-        if side != "unit":
-            _bad_usage(_("--compare compares the units' own answers: leave out --basis"))
-        _emit_trend(result, compare, options, jobs, fmt)
+    if earlier:
+        _emit_trend(result, earlier, options, jobs, fmt, output, inputs, rules, locale)
         return
     if side != "unit":
         reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
@@ -738,33 +733,73 @@ def _emit_review_batch(
         raise typer.Exit(Exit.CANNOT_RUN)
 
 
-def _emit_trend(result: Any, earlier: list[Path], options: Any, jobs: int, fmt: Any) -> None:
-    """`batch --compare`: score each earlier path the same way, then show the trends."""
+def _discover(paths: list[Path]) -> tuple[list[Any], list[Any]]:
+    """The answer files under `paths` and the unreadable ones; a missing path (exit 2) or
+    no answer file at all (bad usage) stops the command here."""
+    from . import batch as core
+
+    files, missing, unread = core.discover(paths)
+    if missing:
+        print_problems(missing)
+        raise typer.Exit(Exit.CANNOT_RUN)
+    if not files and not unread:
+        from .escape import path as display_path
+
+        # the same `path: message` as validate's no_files problem
+        shown = " ".join(display_path(p) for p in paths) or "."
+        _bad_usage(shown + ": " + _("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    return files, unread
+
+
+def _emit_trend(
+    result: Any,
+    earlier: list[tuple[list[Any], list[Any]]],
+    options: Any,
+    jobs: int,
+    fmt: Any,
+    output: Path | None,
+    inputs: list[Path],
+    rules: str | None,
+    locale: Any,
+) -> None:
+    """`batch --compare`: score each earlier folder's files the same way, then show the
+    trends (in xlsx: the rekap with a trend sheet)."""
     from . import batch as core
     from .errors import has_errors
     from .report import BatchFormat
     from .report import trend as view
-    from .trend import trend
+    from .trend import history, trend
 
-    if fmt not in (BatchFormat.table, BatchFormat.json):
-        _bad_usage(_("--compare is for table and json"))
     trends = []
+    batches = [result]
     failed = has_errors(list(result.problems))
-    for path in earlier:
-        files, missing, unread = core.discover([path])
-        if missing:
-            print_problems(missing)
-            raise typer.Exit(Exit.CANNOT_RUN)
+    for files, unread in earlier:
         outcomes = core.run(files, options, core.workers(jobs, len(files)))
         before = core.aggregate([*unread, *outcomes], len(files) + len(unread))
         if before.problems:
             print_problems(list(before.problems))
         failed = failed or has_errors(list(before.problems))
         trends.append(trend(before, result))
-    if fmt is BatchFormat.json:
-        _stdout(view.to_json(trends), human=False)
+        batches.append(before)
+    years = history(batches) if len(batches) > 2 else None  # several years: year by year
+    payload: str
+    if fmt is BatchFormat.xlsx:
+        _emit_batch(result, fmt, False, output, inputs, rules, locale, trends)
+    elif fmt is BatchFormat.table and output is None:
+        _show(view.render(trends, years))
     else:
-        _show(view.render(trends))
+        payload = {
+            BatchFormat.table: lambda: _as_text(view.render(trends, years)),
+            BatchFormat.json: lambda: view.to_json(trends, years),
+            BatchFormat.csv: lambda: view.to_csv(trends, locale),
+            BatchFormat.markdown: lambda: view.to_markdown(trends, years),
+        }[fmt]()
+        if output is None:
+            _stdout(payload, human=fmt is BatchFormat.markdown)
+        elif not _write(output, payload, inputs, rules):
+            raise typer.Exit(Exit.CANNOT_RUN)
+    if result.internal:
+        raise typer.Exit(Exit.CANNOT_RUN)
     if failed:
         raise typer.Exit(Exit.INVALID)
 
@@ -777,8 +812,10 @@ def _emit_batch(
     inputs: list[Path],
     rules: str | None,
     locale: Any = None,
+    trends: list[Any] | None = None,
 ) -> None:
-    """Render the rekap and write it to the output file or stdout."""
+    """Render the rekap and write it to the output file or stdout (xlsx: with `trends`, a
+    trend sheet after the rekap's sheets)."""
     from .report import BatchFormat
     from .report import batch as view
 
@@ -797,7 +834,7 @@ def _emit_batch(
                     "the detail needs {n} rows, more than Excel holds; use --format csv --detail"
                 ).format(n=rows)
             )
-        payload = xlsx.to_xlsx(result)
+        payload = xlsx.to_xlsx(result, trends)
     elif fmt is BatchFormat.table:
         if output is None:
             _show(view.render(result))
@@ -1284,11 +1321,11 @@ def report(
     rules: RulesOption = None,
     lang: LangOption = None,
     compare: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--compare",
-            help="Earlier answer files (a file or folder): each unit's index then and now, "
-            "matched by unit code.",
+            help="Earlier answer files (a file or folder; repeatable): the trend against "
+            "each, as `batch --compare` shows it (units matched by unit code).",
             show_default=False,
         ),
     ] = None,
@@ -1309,13 +1346,10 @@ def report(
         from .rules import load_rules
 
         load_rules(rules)
-    files, missing, unread = core.discover(paths)
-    if missing:
-        print_problems(missing)
-        raise typer.Exit(Exit.CANNOT_RUN)
-    if not files and not unread:
-        _bad_usage(_("no answer files (*.yaml, *.yml, *.xlsx) found"))
+    files, unread = _discover(paths)
+    earlier = [_discover([path]) for path in compare or ()]
     inputs = [path for path, _shown in files]
+    inputs += [path for found, _unread in earlier for path, _shown in found]
     if not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
     options = core.Options(rules=rules, detail=True, language=resolve_language())
@@ -1327,24 +1361,21 @@ def report(
     if not result.groups:
         _say(_("no file could be scored; no report written"), "red")
         raise typer.Exit(Exit.INVALID)
-    before = None
-    if compare is not None:
-        old_files, old_missing, old_unread = core.discover([compare])
-        if old_missing:
-            print_problems(old_missing)
-            raise typer.Exit(Exit.CANNOT_RUN)
+    befores = []
+    for old_files, old_unread in earlier:
         old_outcomes = core.run(old_files, options, core.workers(0, len(old_files)))
         before = core.aggregate([*old_unread, *old_outcomes], len(old_files) + len(old_unread))
         if before.problems:
             print_problems(list(before.problems))
+        befores.append(before)
     from .report.html import render
 
-    if not _write(output, render(result, current_language(), before), inputs, rules):
+    if not _write(output, render(result, current_language(), befores), inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
     _say(_("Wrote {path}.").format(path=output))
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
-    if has_errors([*result.problems, *(before.problems if before is not None else ())]):
+    if has_errors([*result.problems, *(p for b in befores for p in b.problems)]):
         raise typer.Exit(Exit.INVALID)
 
 

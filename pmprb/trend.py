@@ -1,9 +1,13 @@
 """A city's batch against an earlier one: what `pmprb batch NEW --compare OLD` shows.
 
-Pure, over two `batch.Batch` rekaps. Units are matched by unit code; every group of a
-batch counts (normally one: one rule set, one year). Area attainment is compared by area
+Pure, over two `batch.Batch` rekaps. Units are matched by unit code (without surrounding
+spaces, as the batch compares codes); every group of a batch counts (normally one: one
+rule set, one year). Area attainment is compared by area
 id (the mean share over the units where it is known, each year on its own units), so two
 rule sets with the same area ids compare; areas present in one year only are listed.
+
+`history` is the multi-year view of several batches (`batch 2024/ --compare 2023/
+--compare 2022/`): each unit's index and category in every year, oldest first.
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ def _ranked(b: Batch) -> dict[str, Ranked]:
     out: dict[str, Ranked] = {}
     for g in b.groups:
         for r in g.ranking:
-            out.setdefault(r.unit.code, r)
+            out.setdefault(r.unit.code.strip(), r)
     return out
 
 
@@ -149,3 +153,53 @@ def trend(old: Batch, new: Batch) -> Trend:
         tuple(a for a in old_areas if a not in new_areas),
         tuple(a for a in new_areas if a not in old_areas),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHistory:
+    """One unit over several batches: its index and category in each (None: not there)."""
+
+    code: str
+    name: str  # as the latest batch that has the unit names it
+    indices: tuple[Decimal | None, ...]
+    categories: tuple[str | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Several batches of one city, oldest first: each unit's index year by year."""
+
+    years: tuple[tuple[int, ...], ...]  # the years of each batch
+    units: tuple[UnitHistory, ...]  # by rank in the latest batch, then the rest by code
+
+
+def _first_year(b: Batch) -> int:
+    return min((g.year for g in b.groups), default=0)
+
+
+def chronological(batches: list[Batch]) -> list[Batch]:
+    """The batches oldest first (by their first year; equal years keep their order)."""
+    return sorted(batches, key=_first_year)
+
+
+def history(batches: list[Batch]) -> History:
+    """Each unit's index in every batch, the batches taken oldest first."""
+    ordered = chronological(batches)
+    ranked = [_ranked(b) for b in ordered]
+    codes: list[str] = []
+    if ranked:
+        latest = ranked[-1]
+        codes = sorted(latest, key=lambda c: (latest[c].rank, c))
+    rest = sorted({c for found in ranked[:-1] for c in found} - set(codes))
+    units = []
+    for code in codes + rest:
+        present = [found[code] for found in ranked if code in found]
+        units.append(
+            UnitHistory(
+                code,
+                present[-1].unit.name,
+                tuple(found[code].unit.index if code in found else None for found in ranked),
+                tuple(found[code].unit.category if code in found else None for found in ranked),
+            )
+        )
+    return History(tuple(tuple(sorted({g.year for g in b.groups})) for b in ordered), tuple(units))

@@ -279,3 +279,90 @@ def test_compare_shows_each_unit_then_and_now(runner: CliRunner, tmp_path: Path)
     assert "Dinas Lama" in cells
     assert "9.99.99" in cells
     assert len(page.charts) == 4 + 1 + 2 * len(UNITS)
+
+
+def _three_year_report(runner: CliRunner, tmp_path: Path, *args: str) -> str:
+    from .test_trend import _three_years
+
+    y20, y21, y22 = _three_years(tmp_path)
+    return _report(
+        runner,
+        tmp_path / "r.html",
+        str(y22),
+        "--compare",
+        str(y21),
+        "--compare",
+        str(y20),
+        "--rules",
+        str(tmp_path / "tiny.yaml"),
+        *args,
+    )
+
+
+def _section_cells(text: str, kind: str) -> list[list[str]]:
+    """The cells of each section of a kind, in page order."""
+    parts = text.split(f'data-section="{kind}"')[1:]
+    return [re.findall(r"<td[^>]*>([^<]*)</td>", p.split("</section>", 1)[0]) for p in parts]
+
+
+def test_compare_several_years_same_figures_as_batch(runner: CliRunner, tmp_path: Path) -> None:
+    # the hand-computed three-year city of tests/test_trend.py (its comment has the sums)
+    text = _three_year_report(runner, tmp_path)
+    page = _parse(text)
+    assert page.h2[:7] == [*CITY_SECTIONS, "Trend", "Trend", "Index year by year"]
+    first, second = _section_cells(text, "trend")
+    i = first.index("Unit Satu")
+    row = ["2 → 1", "Unit Satu", "9.01", "60.00", "100.00", "+40.00", "B", "B"]
+    assert first[i - 1 : i + 7] == row
+    i = first.index("Unit Empat")  # new in 2022: nothing then
+    assert first[i - 1 : i + 7] == ["2", "Unit Empat", "9.04", "-", "60.00", "-", "-", "B"]
+    i = first.index("9.02")  # only in 2021: listed under the earlier files
+    assert first[i - 1] == "=1+2|*x*_&lt;b&gt;#\\nx"
+    i = first.index("B (Baik)")  # units per category then and now
+    assert first[i : i + 6] == ["B (Baik)", "2", "2", "C (Kurang)", "1", "1"]
+    i = first.index("Area Satu")
+    areas = ["Area Satu", "41.7%", "75.0%", "+33.3%", "Area Dua", "66.7%", "66.7%", "0.0%"]
+    assert first[i : i + 8] == areas
+    i = second.index("Area Dua")
+    areas = ["Area Dua", "50.0%", "66.7%", "+16.7%", "Area Satu", "62.5%", "75.0%", "+12.5%"]
+    assert second[i : i + 8] == areas
+    assert "Improved: Area Dua, Area Satu" in text
+    (history,) = _section_cells(text, "history")
+    assert history[:5] == ["Unit Satu", "9.01", "20.00 (C)", "60.00 (B)", "100.00 (B)"]
+    assert history[-5:] == ["=1+2|*x*_&lt;b&gt;#\\nx", "9.02", "90.00 (B)", "70.00 (B)", "-"]
+    assert "<b>" not in text
+
+    ind = _three_year_report(runner, tmp_path / "id", "--lang", "id")
+    first, _second = _section_cells(ind, "trend")
+    i = first.index("Area Satu")
+    assert first[i : i + 4] == ["Area Satu", "41,7%", "75,0%", "+33,3%"]
+    assert "Membaik: Area Satu" in ind
+    assert "Indeks dari tahun ke tahun" in ind
+
+
+def test_compare_report_in_a_real_browser(runner: CliRunner, tmp_path: Path) -> None:
+    chromium = need_program("chromium")
+    _three_year_report(runner, tmp_path)
+    run = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            (tmp_path / "r.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert [ln for ln in run.stderr.splitlines() if ":CONSOLE" in ln] == []
+    page = _parse(run.stdout)
+    assert "data-errors" not in page.root
+    # 4 city charts, 2 trends, the years' lines, 2 per unit (3 units)
+    assert page.root.get("data-charts") == str(4 + 2 + 1 + 2 * 3)
+    marks = list(page.charts.values())
+    trend_a, trend_b, years = marks[4:7]
+    assert trend_a.get("point") == 2 * 2  # two units in both years, then and now
+    assert trend_b.get("point") == 2 * 1
+    assert years.get("point") == 3 + 1 + 2 + 2  # every year a unit has an index

@@ -15,6 +15,7 @@ Jinja2 is imported inside render only (the other commands never load it).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import importlib.util
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from typing import Any
 from ..batch import Batch, DetailRow, Group, Ratio, UnitSummary
 from ..escape import line
 from ..i18n import _
+from ..trend import history, trend
+from .trend import distribution_rows, signed
 
 CHART_WIDTH = 680  # px: the width of an A4 page less its margins, at 96 px per inch
 WEAK_QUESTIONS = 10  # questions listed per unit, weakest first
@@ -64,6 +67,11 @@ class _Fmt:
 
     def index(self, value: Decimal) -> str:
         return self.dec(str(value))
+
+    def change(self, value: Fraction) -> str:
+        """A change of share in points of percentage, signed (`+2.5%`, `-12.5%`)."""
+        shown = self.pct(abs(value))
+        return signed(value, ("-" if value < 0 else "") + shown)
 
 
 def _pct_value(value: Ratio | Fraction | None) -> float | None:
@@ -389,51 +397,52 @@ class Part:
     sections: tuple[Section, ...]
 
 
-def _trend(group: Group, before: Batch, f: _Fmt, charts: _Charts) -> Section:
-    """Each unit's index then (in the compared batch, matched by unit code) and now.
-
-    A minimal comparison: the index and the category only; the units found in one of the
-    two only are listed."""
-    old = {r.unit.code.strip(): r.unit for g in before.groups for r in g.ranking}
-    now = [r.unit for r in group.ranking]
+def _trend(group: Group, batch: Batch, before: Batch, f: _Fmt, charts: _Charts) -> Section:
+    """The group's units against an earlier batch, by the trend core (pmprb/trend.py, as
+    `batch --compare` shows it): each unit's index and category then and now (a unit new
+    this year with `-` then), the units found in the earlier files only, the units per
+    category then and now, and the areas' city-wide mean attainment then and now."""
+    t = trend(before, dataclasses.replace(batch, groups=(group,)))
+    matched = {u.code: u for u in t.units}
     rows = []
-    for u in now:
-        o = old.get(u.code.strip())
-        delta = None if o is None else u.index - o.index
+    for r in group.ranking:
+        u = r.unit
+        m = matched.get(u.code.strip())
+        if m is None:
+            new = (f.index(u.index), "-", "-", line(u.category or "-"))
+            rows.append((str(r.rank), line(u.name), line(u.code), "-", *new))
+            continue
         rows.append(
             (
+                f"{m.old_rank} → {m.new_rank}",
                 line(u.name),
                 line(u.code),
-                f.index(o.index) if o is not None else "-",
-                f.index(u.index),
-                ("+" if delta is not None and delta > 0 else "") + f.index(delta)
-                if delta is not None
-                else "-",
-                line(o.category or "-") if o is not None else "-",
-                line(u.category or "-"),
+                f.index(m.old_index),
+                f.index(m.new_index),
+                signed(m.delta, f.index(m.delta)),
+                line(m.old_category or "-"),
+                line(m.new_category or "-"),
             )
         )
-    codes = {u.code.strip() for u in now}
-    gone = [(line(o.name), line(o.code)) for c, o in sorted(old.items()) if c not in codes]
-    matched = [u for u in now if u.code.strip() in old]
-    years = sorted({g.year for g in before.groups})
-    then = ", ".join(str(y) for y in years)
+    then = ", ".join(str(y) for y in t.old_years)
+    now = ", ".join(str(y) for y in t.new_years)
+    names = [_chart_text(u.name) for u in t.units]
     chart = charts.add(
         [
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": then,
-                "y": [_chart_text(u.name) for u in matched],
-                "x": [float(old[u.code.strip()].index) for u in matched],
+                "y": names,
+                "x": [float(u.old_index) for u in t.units],
                 "marker": {"color": "#aab7b8"},
             },
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": str(group.year),
-                "y": [_chart_text(u.name) for u in matched],
-                "x": [float(u.index) for u in matched],
+                "name": now,
+                "y": names,
+                "x": [float(u.new_index) for u in t.units],
                 "marker": {"color": "#2e86c1"},
             },
         ],
@@ -443,20 +452,83 @@ def _trend(group: Group, before: Batch, f: _Fmt, charts: _Charts) -> Section:
             "yaxis": {"autorange": "reversed", "automargin": True},
             "xaxis": {"rangemode": "tozero"},
         },
-        80 + 40 * max(len(matched), 1),
+        80 + 40 * max(len(t.units), 1),
     )
     return Section(
         "trend",
         _("Trend"),
-        {"then": then, "now": group.year, "rows": rows, "gone": gone, "chart": chart},
+        {
+            "then": then,
+            "now": now,
+            "rows": rows,
+            "gone": [(line(name), line(code)) for code, name in t.only_old],
+            "chart": chart,
+            "distribution": [
+                (_category(group, c) if c != "-" else _("no category"), a, b)
+                for c, a, b in distribution_rows(t)
+            ],
+            "areas": [
+                (line(a.name), f.pct(a.old_mean), f.pct(a.new_mean), f.change(a.delta))
+                for a in t.areas
+            ],
+            "improved": [line(a.name) for a in t.improved],
+            "regressed": [line(a.name) for a in t.regressed],
+            "areas_not_compared": [line(a) for a in (*t.areas_only_old, *t.areas_only_new)],
+        },
+    )
+
+
+def _history(group: Group, batch: Batch, befores: list[Batch], f: _Fmt, charts: _Charts) -> Section:
+    """Several earlier batches: each unit's index year by year (trend.history), as lines."""
+    h = history([dataclasses.replace(batch, groups=(group,)), *befores])
+    years = [", ".join(str(y) for y in ys) for ys in h.years]
+    chart = charts.add(
+        [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _chart_text(u.name),
+                "x": years,
+                "y": [float(i) if i is not None else None for i in u.indices],
+            }
+            for u in h.units
+        ],
+        {
+            "showlegend": True,
+            "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+            "xaxis": {"type": "category"},
+            "yaxis": {"rangemode": "tozero"},
+            "margin": {"l": 60, "r": 20, "t": 20, "b": 40},
+        },
+        340 + 22 * len(h.units),
+    )
+    return Section(
+        "history",
+        _("Index year by year"),
+        {
+            "years": years,
+            "rows": [
+                (
+                    line(u.name),
+                    line(u.code),
+                    [
+                        f.index(i) + (f" ({line(c)})" if c else "") if i is not None else "-"
+                        for i, c in zip(u.indices, u.categories, strict=True)
+                    ],
+                )
+                for u in h.units
+            ],
+            "chart": chart,
+        },
     )
 
 
 def build(
-    batch: Batch, lang: str, before: Batch | None = None
+    batch: Batch, lang: str, befores: list[Batch] | None = None
 ) -> tuple[list[Part], list[dict[str, Any]]]:
-    """The page's parts and its charts (plain data for the template); with `before`, a
-    trend section comparing each unit's index with the compared batch."""
+    """The page's parts and its charts (plain data for the template); with `befores`
+    (earlier batches), a trend section against each, and with several the index year by
+    year."""
     f = _Fmt(lang)
     charts = _Charts(lang)
     parts: list[Part] = []
@@ -465,8 +537,10 @@ def build(
         city = len(group.ranking) > 1
         if city:
             sections.extend(_city_sections(group, f, charts))
-        if before is not None:
-            sections.append(_trend(group, before, f, charts))
+        for before in befores or ():
+            sections.append(_trend(group, batch, before, f, charts))
+        if befores and len(befores) > 1:
+            sections.append(_history(group, batch, befores, f, charts))
         for r in group.ranking:
             sections.append(_unit_section(group, r.unit, r.rank if city else None, f, charts))
         rs = group.rules.rules
@@ -520,11 +594,16 @@ def _labels() -> dict[str, str]:
         "now": _("Now"),
         "change": _("Change"),
         "only_then": _("Units only in the compared files"),
+        "improved": _("Improved"),
+        "regressed": _("Regressed"),
+        "not_compared": _("Areas not compared (in one year only)"),
+        "trend_areas": _("Areas city-wide (mean attainment)"),
+        "trend_dist": _("Distribution over categories"),
         "generated": _("Made by pmprb from the answer files; scores are exact."),
     }
 
 
-def render(batch: Batch, lang: str, before: Batch | None = None) -> str:
+def render(batch: Batch, lang: str, befores: list[Batch] | None = None) -> str:
     """The whole page."""
     import jinja2
     from markupsafe import Markup
@@ -536,7 +615,7 @@ def render(batch: Batch, lang: str, before: Batch | None = None) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    parts, charts = build(batch, lang, before)
+    parts, charts = build(batch, lang, befores)
     failures = [
         (line(fl.path), line(fl.problems[0].message) if fl.problems else "")
         for fl in batch.failures

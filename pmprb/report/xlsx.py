@@ -1,5 +1,6 @@
 """The batch as an Excel workbook to read on screen and to print: rekap (ranking), charts,
-per-area matrix, profile and per-question detail.
+per-area matrix, profile and per-question detail; with `batch --compare`, a trend sheet
+(the rows of report.trend.trend_rows, as `batch --compare -f csv` writes them).
 
 Written with xlsxwriter in its constant-memory mode (each row goes to disk as it is
 written), imported inside to_xlsx only; the detail sheet's rows, the bulk of the workbook,
@@ -21,7 +22,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..batch import Batch, Group
 from ..display import excel_text
@@ -29,10 +30,14 @@ from ..i18n import _
 from .batch import UNIT_COLUMNS, group_label, share_columns, unit_rows
 from .record import num
 
+if TYPE_CHECKING:
+    from ..trend import Trend
+
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
 CHART_UNITS = 150  # a ranking chart shows at most this many units (else it is left out)
 
 SHEETS = ("rekap", "charts", "areas", "profile", "detail")
+TREND_SHEET = "trend"  # after the others (`batch --compare`)
 
 _INT, _INDEX, _SHARE, _POINTS, _VALUE = "0", "0.00", "0.0%", "0.0000", "0.00"
 
@@ -190,8 +195,8 @@ def _scale(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int
     )
 
 
-def to_xlsx(batch: Batch) -> bytes:
-    """The workbook's bytes."""
+def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
+    """The workbook's bytes; with `trends` (batch --compare), a trend sheet at the end."""
     buf = io.BytesIO()
     book = _Book(batch, buf)
     rekap = book.sheet(SHEETS[0], _("Ranking"))
@@ -374,9 +379,60 @@ def to_xlsx(batch: Batch) -> bytes:
         detail.set_column(at, at, width, book.formats[fmt])
     n_detail = detail_size(batch) - 1
     book.finish(detail, n_detail, 13)
+    if trends:
+        _trend_sheet(book, book.sheet(TREND_SHEET, _("Trend")), trends)
     book.wb.close()
     styles = {at: book.formats[fmt].xf_index for at, (fmt, _w) in number_formats.items()}
     return _with_rows(buf.getvalue(), SHEETS.index("detail") + 1, n_detail, _detail(batch, styles))
+
+
+def _trend_sheet(book: _Book, ws: Any, trends: list[Trend]) -> None:
+    """Every pair's rows (report.trend.trend_rows), the kinds of row in words, each value
+    in its own number format: an index, a share, a count of units."""
+    from .trend import TREND_COLUMNS, trend_rows
+
+    kinds = {
+        "unit": _("unit in both years"),
+        "only_old": _("unit only then"),
+        "only_new": _("unit only now"),
+        "category": _("units per category"),
+        "area": _("area (mean attainment)"),
+        "area_only_old": _("area only then"),
+        "area_only_new": _("area only now"),
+    }
+    heads = {
+        "old_years": (_("Year then"), 9),
+        "new_years": (_("Year now"), 9),
+        "kind": (_("Kind"), 22),
+        "id": (_("Code"), 11),
+        "name": (_("Name"), 36),
+        "old": (_("Then"), 9),
+        "new": (_("Now"), 9),
+        "delta": (_("Change"), 9),
+        "old_category": (_("Category then"), 10),
+        "new_category": (_("Category now"), 10),
+        "category_moved": (_("Category moved"), 10),
+        "old_rank": (_("Rank then"), 8),
+        "new_rank": (_("Rank now"), 8),
+    }
+    book.table(
+        ws,
+        [heads[c][0] for c in TREND_COLUMNS],
+        list(TREND_COLUMNS),
+        [heads[c][1] for c in TREND_COLUMNS],
+        freeze_cols=3,
+    )
+    number = {"unit": _INDEX, "category": _INT, "area": _SHARE}
+    rows = trend_rows(trends)
+    for r, row in enumerate(rows, start=1):
+        kind = row[2]
+        values = [*row]
+        values[2] = kinds[kind]
+        if row[10] is not None:
+            values[10] = _("yes") if row[10] else _("no")
+        fmts = [None] * 5 + [number.get(kind)] * 3 + [None] * 3 + [_INT, _INT]
+        book.row(ws, r, values, fmts)
+    book.finish(ws, len(rows), len(TREND_COLUMNS))
 
 
 # --- the detail rows ---------------------------------------------------------------------
