@@ -592,8 +592,15 @@ def batch(
         ),
     ] = 0,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv, markdown or xlsx.")
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv, markdown or xlsx (default: from the --output name: "
+            ".xlsx, .json, .csv, .md; else table).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -634,7 +641,7 @@ def batch(
     from .i18n import resolve_language
     from .report import BatchFormat
 
-    fmt = _format(BatchFormat, format)
+    fmt = _batch_format(format, output)
     locale = _csv_locale(csv_locale, fmt is BatchFormat.csv)
     if jobs > core.max_jobs():
         _bad_usage(
@@ -902,6 +909,30 @@ def _format(kind: type[E], value: str) -> E:
                 fmt=value, all=", ".join(member.value for member in kind)
             )
         )
+
+
+def _batch_format(value: str | None, output: Path | None) -> Any:
+    """The batch format: --format, else the one the --output name says, else the table.
+
+    A workbook is binary: written under another name, or text under a .xlsx name, no
+    program would open it, so that mismatch is bad usage (exit 2)."""
+    from .report import BatchFormat
+
+    suffixes = {
+        ".xlsx": BatchFormat.xlsx,
+        ".json": BatchFormat.json,
+        ".csv": BatchFormat.csv,
+        ".md": BatchFormat.markdown,
+    }
+    named = None if output is None else suffixes.get(output.suffix.lower())
+    if value is None:
+        return named or BatchFormat.table
+    fmt = _format(BatchFormat, value)
+    if output is not None and (fmt is BatchFormat.xlsx) != (named is BatchFormat.xlsx):
+        if fmt is BatchFormat.xlsx:
+            _bad_usage(_("--format xlsx writes a workbook: give --output a .xlsx name"))
+        _bad_usage(_("a .xlsx output is a workbook: use --format xlsx (or leave --format out)"))
+    return fmt
 
 
 def _csv_locale(value: str | None, is_csv: bool) -> Any:

@@ -669,3 +669,26 @@ def test_profile_means_round_half_up_not_half_even(runner: CliRunner, tmp_path: 
     (area,) = json.loads(out.stdout)["groups"][0]["profile"]["areas"]
     # shares 0.1234 and 0.1235: the mean 0.12345 is 0.1235 half up (0.1234 half even)
     assert (area["mean"], area["min"], area["max"]) == (0.1235, 0.1234, 0.1235)
+
+
+def test_the_output_name_gives_the_format_and_a_workbook_mismatch_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    book = tmp_path / "rekap.xlsx"
+    assert run(runner, str(CITY), "-o", str(book)).exit_code == 0
+    assert book.read_bytes()[:4] == b"PK\x03\x04"  # a workbook (a zip), not the table's text
+    data = tmp_path / "rekap.json"
+    assert run(runner, str(CITY), "-o", str(data)).exit_code == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["groups"][0]["ranking"]
+    plain = tmp_path / "rekap.txt"
+    assert run(runner, str(CITY), "-o", str(plain)).exit_code == 0
+    assert "Ranking" in plain.read_text(encoding="utf-8")  # no known suffix: the table
+    for args, says in (
+        (["-f", "table", "-o", str(tmp_path / "a.xlsx")], "use --format xlsx"),
+        (["-f", "csv", "-o", str(tmp_path / "b.XLSX")], "use --format xlsx"),
+        (["-f", "xlsx", "-o", str(tmp_path / "c.csv")], "give --output a .xlsx name"),
+    ):
+        result = run(runner, str(CITY), *args)
+        assert result.exit_code == 2, args
+        assert says in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rekap.json", "rekap.txt", "rekap.xlsx"]
