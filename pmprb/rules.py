@@ -772,7 +772,17 @@ def rules_pending(data: Any) -> tuple[RuleSet | None, list[Pending]]:
     try:
         rs = RuleSet.model_validate(data)
     except ValidationError as exc:
-        return None, pydantic_pending(exc.errors(), fields=_fields_at)
+        errors = exc.errors()
+        # a list whose item failed is also reported too short (pydantic counts the valid
+        # items): the item's own problem says it all
+        deeper = [tuple(e["loc"]) for e in errors]
+        errors = [
+            e
+            for e in errors
+            if e["type"] != "too_short"
+            or not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == e["loc"] for o in deeper)
+        ]
+        return None, pydantic_pending(errors, fields=_fields_at)
     return rs, _cross_check(rs)
 
 
