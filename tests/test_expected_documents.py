@@ -451,3 +451,19 @@ def test_the_2020_road_map_question_expects_the_road_map(tmp_path: Path) -> None
     assert "the document 'Road Map' expected by indicator 'mp.road_map'" in problem.message
     assert found("Roadmap RB Kota Uji 2020-2024") == []
     assert found("road-map.pdf") == []
+
+
+def test_rules_diff_shows_a_change_of_documents(runner: CliRunner, tmp_path: Path) -> None:
+    path = overlay(tmp_path, "  other:\n    add_documents: [{id: laporan, name: Laporan}]\n")
+    base = str(tmp_path / "docs.yaml")
+    out = runner.invoke(app, ["rules", "diff", base, str(path), "-f", "json"]).stdout
+    changes = [c for c in json.loads(out)["changes"] if c["kind"] == "node"]
+    assert changes == [
+        {
+            "kind": "node",
+            "change": "documents",
+            "id": "other",
+            "before": None,
+            "after": "Laporan [laporan]",
+        }
+    ]
