@@ -467,3 +467,13 @@ def test_rules_diff_shows_a_change_of_documents(runner: CliRunner, tmp_path: Pat
             "after": "Laporan [laporan]",
         }
     ]
+
+
+def test_the_indonesian_word_for_the_field_points_at_documents(tmp_path: Path) -> None:
+    bad = RULES.replace(
+        "        documents:\n          - id: road-map",
+        "        data_dukung:\n          - id: road-map",
+    )
+    [(line, col, code, message)] = problems_of(tmp_path, bad)
+    assert (line, col, code) == (19, 9, "extra_forbidden")
+    assert message == "unknown field 'data_dukung' (did you mean 'documents'?)"
