@@ -325,6 +325,11 @@ class _Merge:
                 self.pending.append(Pending(loc, "invalid", message))
                 continue
             target, _holder, kind = index[target_id]
+            if "documents" in patch and "add_documents" in patch:
+                # one would silently undo the other, whichever comes first
+                message = _("give `documents` (the whole list) or `add_documents`, not both")
+                self.pending.append(Pending((*loc, "add_documents"), "invalid", message, "key"))
+                continue
             if patch.get("remove") is True:
                 others = [k for k in patch if k != "remove"]
                 if others:

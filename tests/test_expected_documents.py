@@ -398,6 +398,16 @@ def test_overlay_document_problems_are_located_in_the_overlay(tmp_path: Path) ->
             "unknown field 'add_document' (did you mean 'add_documents'?)",
         )
     ]
+    both = "  rm:\n    documents: [{id: x}]\n    add_documents: [{id: y}]\n"
+    assert located(both) == [
+        (
+            "overlay.yaml",
+            7,
+            5,
+            "invalid",
+            "give `documents` (the whole list) or `add_documents`, not both",
+        )
+    ]
     assert located("  rm.a:\n    add_documents: [{id: x}]\n") == [
         ("overlay.yaml", 6, 5, "invalid", "'add_documents' does not apply to a question")
     ]
