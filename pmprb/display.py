@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .escape import markdown
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 
 md = markdown  # the Markdown sanitiser, under its old name
 
@@ -20,7 +20,15 @@ _LINE_BREAK = re.compile("(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])")
 
 
 if TYPE_CHECKING:  # rules.py itself uses number(): no import cycle at run time
-    from .rules import ChoiceScale, Condition, LoadedRules, Node, NumberScale, Provenance
+    from .rules import (
+        ChoiceScale,
+        Condition,
+        Document,
+        LoadedRules,
+        Node,
+        NumberScale,
+        Provenance,
+    )
 
 
 def number(value: Fraction | Decimal, places: int = 4) -> str:
@@ -90,7 +98,8 @@ def scale_values(scale: ChoiceScale | NumberScale) -> str:
 
 
 def node_options(node: Node) -> list[str]:
-    """The 2023 line options of a node, as short labels for `rules show`."""
+    """The 2023 line options of a node and its expected documents, as short labels for
+    `rules show`."""
     out: list[str] = []
     if node.param_id:
         out.append(_("line id {id}").format(id=node.param_id))
@@ -102,7 +111,19 @@ def node_options(node: Node) -> list[str]:
         out.append(_("rescaled to its adjusted weight"))
     if node.evaluator:
         out.append(_("evaluator: {who}").format(who=node.evaluator))
+    if node.documents:
+        n = len(node.documents)
+        out.append(ngettext("{n} expected document", "{n} expected documents", n).format(n=n))
     return out
+
+
+def document_text(doc: Document) -> str:
+    """An expected document as the views show it: its name, its id to cite it by, and the
+    questions it applies to when not all of the indicator's."""
+    text = f"{doc.name} [{doc.id}]" if doc.name else f"[{doc.id}]"
+    if doc.questions:
+        text += " " + _("(for {questions})").format(questions=", ".join(doc.questions))
+    return text
 
 
 def overlay_lines(loaded: LoadedRules) -> list[str]:

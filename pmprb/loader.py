@@ -680,10 +680,12 @@ def suggest(word: str, choices: Sequence[str]) -> str:
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "jawaban": ("answers", "answer"),
     "jawab": ("answers", "answer"),
-    "bukti": ("evidence",),
-    "data_dukung": ("evidence",),
-    "datadukung": ("evidence",),
-    "dukung": ("evidence",),
+    # in an answer file the evidence; on a rule set's indicator its expected documents
+    "bukti": ("evidence", "documents"),
+    "data_dukung": ("evidence", "documents"),
+    "datadukung": ("evidence", "documents"),
+    "dukung": ("evidence", "documents"),
+    "dokumen": ("documents",),
     "catatan": ("note",),
     "keterangan": ("note",),
     "tahun": ("year",),

@@ -49,7 +49,9 @@ LINE_FIELDS = frozenset(
         "multiply_by",
     }
 )
-NODE_FIELDS = frozenset({"name", "weight", "area", "provenance"}) | LINE_FIELDS
+# `documents` replaces (or, null, removes) an indicator's expected documents; a node patch's
+# `add_documents` appends to them
+NODE_FIELDS = frozenset({"name", "weight", "area", "provenance", "documents"}) | LINE_FIELDS
 QUESTION_FIELDS = frozenset({"text", "detail", "scale", "options", "counts", "provenance"})
 REQUIRED = frozenset({"name", "weight", "text", "scale"})  # may change, never be removed
 CONDITION_FIELDS = frozenset({"name", "node", "each_area", "min_points", "min_share", "provenance"})
@@ -215,6 +217,8 @@ class _Merge:
     base_ids: set[str] = field(default_factory=set)
     # the base tree's node and question ids (indexed once; only _nodes changes the tree)
     index: dict[str, tuple[dict[str, Any], list[Any], str]] = field(default_factory=dict)
+    # (node id, position) -> the overlay place of an added document that is not a mapping
+    origins_of_items: dict[tuple[str, int], Loc] = field(default_factory=dict)
 
     def run(self) -> None:
         """Merge, then index the merged data's origins."""
@@ -236,6 +240,8 @@ class _Merge:
                 here = (*loc, i)
                 self.base_loc[id(node)] = here
                 visit(node.get("children"), (*here, "children"))
+                for k, doc in enumerate(_documents(node)):
+                    self.base_loc[id(doc)] = (*here, "documents", k)
                 for j, q in enumerate(node.get("questions") or []):
                     if isinstance(q, dict):
                         self.base_loc[id(q)] = (*here, "questions", j)
@@ -319,6 +325,11 @@ class _Merge:
                 self.pending.append(Pending(loc, "invalid", message))
                 continue
             target, _holder, kind = index[target_id]
+            if "documents" in patch and "add_documents" in patch:
+                # one would silently undo the other, whichever comes first
+                message = _("give `documents` (the whole list) or `add_documents`, not both")
+                self.pending.append(Pending((*loc, "add_documents"), "invalid", message, "key"))
+                continue
             if patch.get("remove") is True:
                 others = [k for k in patch if k != "remove"]
                 if others:
@@ -348,10 +359,31 @@ class _Merge:
                             self.pending.append(Pending((*kloc, i), "invalid", message))
                             continue
                         additions.append((target[holder_key], copy.deepcopy(item), (*kloc, i)))
+                elif key == "add_documents":
+                    self._add_documents(target, target_id, value, kloc)
                 else:
                     self._set(target, key, value, kloc)
         self._remove(index, removals, {id(holder) for holder, _a, _w in additions})
         self._add(additions)
+
+    def _add_documents(
+        self, target: dict[str, Any], target_id: str, value: list[Any], loc: Loc
+    ) -> None:
+        """Append expected documents to a node's (the merged rule set checks them)."""
+        if not isinstance(target.get("questions"), list):
+            message = _("`documents` needs an indicator (a node with questions)")
+            self.pending.append(Pending(loc, "invalid", message, "key"))
+            return
+        docs = target.get("documents")
+        if not isinstance(docs, list):
+            docs = target["documents"] = []
+        for i, item in enumerate(value):
+            added = copy.deepcopy(item)
+            docs.append(added)
+            if isinstance(added, dict):
+                self.added_loc[id(added)] = (*loc, i)
+            else:  # not a mapping: the merged rule set's schema says so, here
+                self.origins_of_items[(target_id, len(docs) - 1)] = (*loc, i)
 
     def _remove(
         self,
@@ -502,6 +534,11 @@ class _Merge:
                     visit(node.get("children"), (*here, "children"))
                     for j, q in enumerate(node.get("questions") or []):
                         note(q, (*here, "questions", j))
+                    for k, doc in enumerate(_documents(node)):
+                        note(doc, (*here, "documents", k))
+                        where = self.origins_of_items.get((str(node.get("id")), k))
+                        if where is not None:
+                            self.origins[(*here, "documents", k)] = ("overlay", where)
 
         visit(self.data.get("tree"), ("tree",))
         if self.origins.get(("predicates",), ("base",))[0] != "overlay":
@@ -542,6 +579,11 @@ class _Merge:
         elif p.code in ("band_cover", "band_gap", "unreachable") and "total" in self.raw:
             return ("total",)
         return None
+
+
+def _documents(node: dict[str, Any]) -> list[Any]:
+    docs = node.get("documents")
+    return docs if isinstance(docs, list) else []
 
 
 def _index_after(loc: Loc, key: str) -> int:
@@ -585,7 +627,7 @@ def _field_problem(
     kind: str, key: str, value: Any, target_id: str
 ) -> tuple[str, str, Literal["key", "value"]] | None:
     """Why a patch field cannot apply to a node or question (code, message, where)."""
-    structural = {"add_children", "add_questions"}
+    structural = {"add_children", "add_questions", "add_documents"}
     allowed = (NODE_FIELDS | structural) if kind == "node" else QUESTION_FIELDS
     if key == "remove":
         return "invalid", _("`remove` takes only true"), "value"
@@ -597,7 +639,8 @@ def _field_problem(
         ).format(field=key)
         return "invalid", message, "key"
     if key not in allowed:
-        return "extra_forbidden", _("unknown field '{field}'").format(field=key), "key"
+        hint = suggest(key, sorted(allowed))
+        return "extra_forbidden", _("unknown field '{field}'").format(field=key) + hint, "key"
     if value is None and key in REQUIRED:
         return "invalid", _("'{field}' can be changed, not removed").format(field=key), "value"
     if key in structural and not isinstance(value, list):

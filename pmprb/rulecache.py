@@ -73,6 +73,7 @@ ALLOWED = {
             "NumberScale",
             "Counts",
             "Question",
+            "Document",
             "Node",
             "Area",
             "Band",

@@ -29,6 +29,7 @@ class Change:
     # added | removed | changed | reweighted | rescaled | renamed | moved | retagged |
     # provenance | options | counts (a question's answer descriptors or count inputs) |
     # detail (a question's full text) | evidence (a question's evidence_required) |
+    # documents (a node's expected documents) |
     # a node's line option by name (aggregate, adjustment, rescale, not_counted,
     # line_rounding, multiply_by, param_id, evaluator)
     change: str
@@ -201,6 +202,9 @@ def _nodes(a: LoadedRules, b: LoadedRules) -> list[Change]:
             out.append(
                 Change("node", "provenance", node_id, _prov(was.provenance), _prov(node.provenance))
             )
+        if was.documents != node.documents:
+            before, after = (_documents(n) for n in (was, node))
+            out.append(Change("node", "documents", node_id, before, after))
         out.extend(_line_options(node_id, was, node))
     out.extend(
         Change(
@@ -273,6 +277,13 @@ _LINE_OPTIONS = (
     "param_id",
     "evaluator",
 )
+
+
+def _documents(node: Node) -> str | None:
+    """A node's expected documents as diff text (none: nothing)."""
+    if not node.documents:
+        return None
+    return "; ".join(display.document_text(d) for d in node.documents)
 
 
 def _option(value: object) -> str | None:

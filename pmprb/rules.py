@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -153,6 +153,30 @@ class Question(_Model):
     )
 
 
+class Document(_Model):
+    """A document (data dukung) an indicator expects its answers to cite."""
+
+    id: NodeId = Field(description="A short id; an evidence entry that contains it cites it")
+    name: str = Field("", description="The document's name, as the instrument gives it")
+    questions: tuple[str, ...] | None = Field(
+        None,
+        min_length=1,
+        description="The questions of the indicator it applies to (their ids); omitted: all",
+    )
+    match: tuple[str, ...] | None = Field(
+        None,
+        min_length=1,
+        description="More words that cite it in an evidence entry (an abbreviation, a short "
+        "title), besides its id and its name",
+    )
+    provenance: Provenance | None = Field(None, description="Where the document is named")
+
+    @property
+    def shown(self) -> str:
+        """The document's name, or its id when it has none."""
+        return self.name or self.id
+
+
 class LineRounding(_Model):
     """How an indicator's (a line's) points are rounded before they are added up."""
 
@@ -208,6 +232,11 @@ class Node(_Model):
         None,
         description="An indicator's points are multiplied by the share (unrounded points / "
         "maximum) of the indicator named here",
+    )
+    documents: tuple[Document, ...] | None = Field(
+        None,
+        description="The documents (data dukung) an indicator expects its answers to cite: "
+        "`pmprb validate` warns about each one no evidence under the indicator names",
     )
     children: tuple[Node, ...] | None = None
     questions: tuple[Question, ...] | None = None
@@ -360,6 +389,14 @@ class LoadedRules:
             current = current.base
         return out
 
+    def documents_of(self, qid: str) -> list[Document]:
+        """The documents the indicator of a question expects for it (see Node.documents)."""
+        ref = self.questions.get(qid)
+        node = self.nodes.get(ref.indicator) if ref is not None else None
+        if node is None or not node.documents:
+            return []
+        return [d for d in node.documents if d.questions is None or qid in d.questions]
+
     def accepted_ids(self) -> list[str]:
         """The rule set ids an answer file may name: this one's and those it extends."""
         return list(dict.fromkeys(r.rules.id for r in self.lineage()))
@@ -448,6 +485,7 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
         inner = tagged if tagged is not None else (node if node.area is not None else None)
         for i, child in enumerate(node.children or ()):
             visit(child, (*loc, "children", i), inner)
+        out.extend(_check_documents(node, loc))
         for j, q in enumerate(node.questions or ()):
             qloc = (*loc, "questions", j)
             if q.id in seen:
@@ -486,6 +524,38 @@ def _cross_check(rs: RuleSet) -> list[Pending]:
     out.extend(_check_lines(rs, seen))
     out.extend(_check_bands(rs))
     out.extend(_check_predicates(rs, seen))
+    return out
+
+
+def _check_documents(node: Node, loc: Loc) -> list[Pending]:
+    """A node's expected documents: on an indicator, unique ids, its own questions, and
+    names and match terms a citation can contain (letters or digits)."""
+    out: list[Pending] = []
+    if not node.documents:
+        return out
+    if node.questions is None:
+        message = _("`documents` needs an indicator (a node with questions)")
+        return [Pending((*loc, "documents"), "invalid", message, "key")]
+    own = [q.id for q in node.questions]
+    ids: set[str] = set()
+    for k, doc in enumerate(node.documents):
+        dloc: Loc = (*loc, "documents", k)
+        if doc.id in ids:
+            message = _("duplicate id '{id}'").format(id=doc.id)
+            out.append(Pending((*dloc, "id"), "duplicate_id", message))
+        ids.add(doc.id)
+        for i, qid in enumerate(doc.questions or ()):
+            if qid not in own:
+                message = _("'{qid}' is not a question of indicator '{id}'{hint}").format(
+                    qid=qid, id=node.id, hint=suggest(qid, own)
+                )
+                out.append(Pending((*dloc, "questions", i), "unknown_question", message))
+        texts: list[tuple[Loc, str]] = [((*dloc, "name"), doc.name)] if doc.name else []
+        texts += [((*dloc, "match", i), term) for i, term in enumerate(doc.match or ())]
+        for where, text in texts:
+            if not any(ch.isalnum() for ch in text):
+                message = _("'{text}' has no letter or digit: it cannot be cited").format(text=text)
+                out.append(Pending(where, "invalid", message))
     return out
 
 
@@ -661,12 +731,58 @@ def _check_bands(rs: RuleSet) -> list[Pending]:
     return out
 
 
+def _models_in(annotation: Any) -> tuple[list[type[BaseModel]], bool]:
+    """The models a field's values are (or hold), and whether a mapping key comes first."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation], False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _models_in(args[0])
+    if origin is dict:
+        models, _keyed = _models_in(args[1])
+        return models, True
+    found: list[type[BaseModel]] = []
+    for arg in args:  # a union, a tuple or a list
+        models, _keyed = _models_in(arg)
+        found.extend(m for m in models if m not in found)
+    return found, False
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """The fields allowed in the mapping at `loc` of a rule set (for did-you-mean)."""
+    models: list[type[BaseModel]] = [RuleSet]
+    keyed = False
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if keyed:  # a mapping's own key (a scale's name)
+            keyed = False
+            continue
+        hits = [m.model_fields[part] for m in models if part in m.model_fields]
+        if not hits:
+            if len(models) > 1:
+                continue  # a union's tag (a scale's kind)
+            return []
+        models, keyed = _models_in(hits[0].annotation)
+    return [] if keyed else list(dict.fromkeys(f for m in models for f in m.model_fields))
+
+
 def rules_pending(data: Any) -> tuple[RuleSet | None, list[Pending]]:
     """Validate parsed rule set data; the problems are left unlocated (key paths)."""
     try:
         rs = RuleSet.model_validate(data)
     except ValidationError as exc:
-        return None, pydantic_pending(exc.errors())
+        errors = exc.errors()
+        # a list whose item failed is also reported too short (pydantic counts the valid
+        # items): the item's own problem says it all
+        deeper = [tuple(e["loc"]) for e in errors]
+        errors = [
+            e
+            for e in errors
+            if e["type"] != "too_short"
+            or not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == e["loc"] for o in deeper)
+        ]
+        return None, pydantic_pending(errors, fields=_fields_at)
     return rs, _cross_check(rs)
 
 

@@ -14,6 +14,7 @@ numbers are text to both).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
@@ -22,7 +23,7 @@ from .assessment import AnswerFile, Appeal, Held, LongAnswer, PublishedScore, Re
 from .display import md
 from .escape import json_dumps
 from .i18n import _
-from .rules import ChoiceScale, LoadedRules, NumberScale, QuestionRef
+from .rules import ChoiceScale, Document, LoadedRules, NumberScale, QuestionRef
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
 NULL: dict[str, Any] = {"type": "null"}
@@ -56,7 +57,15 @@ def _any_case(label: str) -> str:
     return "".join(out)
 
 
-def _description(ref: QuestionRef) -> str:
+def _expects(documents: Sequence[Document]) -> str:
+    """The documents a question's indicator expects for it, in one line (none: empty)."""
+    if not documents:
+        return ""
+    names = "; ".join(f"{d.shown} [{d.id}]" for d in documents)
+    return _("Expected documents (data dukung): {documents}").format(documents=names)
+
+
+def _description(ref: QuestionRef, documents: Sequence[Document] = ()) -> str:
     q, scale = ref.question, ref.scale
     lines = [q.text]
     if q.detail and q.detail != q.text:
@@ -71,10 +80,12 @@ def _description(ref: QuestionRef) -> str:
         names = ", ".join(f"{k}: N" for k in q.counts.inputs)
         lines.append(_("or the counts: {counts}").format(counts="{counts: {" + names + "}}"))
         lines.extend(f"  {k}: {label}" for k, label in q.counts.inputs.items())
+    if documents:
+        lines.append(_expects(documents))
     return "\n".join(lines)
 
 
-def _markdown(ref: QuestionRef) -> str:
+def _markdown(ref: QuestionRef, documents: Sequence[Document] = ()) -> str:
     """The hover text for editors (yaml-language-server renders hovers as Markdown)."""
     q, scale = ref.question, ref.scale
     parts = [f"**{md(q.text)}**"]
@@ -91,6 +102,8 @@ def _markdown(ref: QuestionRef) -> str:
         counts = _("or the counts: {counts}").format(counts="`{counts: {" + names + "}}`")
         items = [f"- `{k}` {md(label)}" for k, label in q.counts.inputs.items()]
         parts.append(counts + "\n\n" + "\n".join(items))
+    if documents:
+        parts.append(md(_expects(documents)))
     return "\n\n".join(parts)
 
 
@@ -166,8 +179,11 @@ def _present(key: str) -> dict[str, Any]:
     return {"required": [key], "properties": {key: {"not": NULL}}}
 
 
-def question_schema(qid: str, ref: QuestionRef) -> dict[str, Any]:
-    """The allowed answers of one question: blank, short form or long form."""
+def question_schema(
+    qid: str, ref: QuestionRef, documents: Sequence[Document] = ()
+) -> dict[str, Any]:
+    """The allowed answers of one question: blank, short form or long form (its
+    description names the documents its indicator expects for it)."""
     message = _allowed(qid, ref)
     short = _short(ref, message)
     long: dict[str, Any] = {
@@ -218,8 +234,8 @@ def question_schema(qid: str, ref: QuestionRef) -> dict[str, Any]:
         long["not"] = {"anyOf": [{"allOf": [_present(a), _present(b)]} for a, b in pairs]}
     long["properties"]["review"] = _review_schema(ref, short, long["properties"]["counts"])
     return {
-        "description": _description(ref),
-        "markdownDescription": _markdown(ref),
+        "description": _description(ref, documents),
+        "markdownDescription": _markdown(ref, documents),
         # the long form's type is checked apart from its fields, so only a value that is no
         # mapping at all gets the question's message (a misspelt field keeps its own)
         "anyOf": [*short, {"allOf": [{"type": ["object"], "errorMessage": message}, long]}],
@@ -306,7 +322,8 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    qid: question_schema(qid, ref) for qid, ref in loaded.questions.items()
+                    qid: question_schema(qid, ref, loaded.documents_of(qid))
+                    for qid, ref in loaded.questions.items()
                 },
             },
             "scores": {

@@ -83,6 +83,13 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
                         + _("or the counts: {counts}").format(counts="{counts: {" + names + "}}")
                     )
                     lines.extend(f"  #     {k}: {label}" for k, label in q.counts.inputs.items())
+            documents = loaded.documents_of(q.id)
+            if documents:
+                names = "; ".join(f"{d.shown} [{d.id}]" for d in documents)
+                lines.append(
+                    "  #   "
+                    + _("Expected documents (data dukung): {documents}").format(documents=names)
+                )
             lines.append(f"  {q.id}:")
 
     for top in rs.tree:

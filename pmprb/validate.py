@@ -7,6 +7,7 @@ dukung for answers above a scale's lowest option. No printing: the CLI renders t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -28,7 +29,7 @@ from .escape import path as display_path
 from .files import answer_files
 from .i18n import _, ngettext
 from .loader import Pending
-from .rules import ChoiceScale, LoadedRules, Node, load_rules
+from .rules import ChoiceScale, Document, LoadedRules, Node, load_rules
 from .source import read_source
 
 # A file that could not be read at all: the tool could not run on it (exit 2).
@@ -190,6 +191,46 @@ class _Plan:
     required: dict[str, bool]  # question id -> evidence required by the rule set
     numeric: frozenset[str] = frozenset()  # ids of the questions answered with a number
     items: dict[str, int] = field(default_factory=dict)  # question id -> evidence_items
+    documents: tuple[_Expected, ...] = ()  # every indicator's expected documents
+
+
+@dataclass(frozen=True, slots=True)
+class _Expected:
+    """One document an indicator expects: the questions it applies to, and the word
+    sequences that cite it (its id, its name, its match terms: see cites())."""
+
+    indicator: str
+    document: Document
+    questions: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> str:
+    """Text as its words (letters and digits, case folded) joined by single spaces: how an
+    evidence entry and a document's terms are compared."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def cites(entry: str, terms: tuple[str, ...]) -> bool:
+    """Whether an evidence entry cites a document: one of its terms (as words()) occurs in
+    the entry as a whole run of words ("Road-Map_RB.pdf" cites "road map"; "roadmap" does
+    not, nor does "SKB" cite "SK")."""
+    padded = f" {words(entry)} "
+    return any(f" {term} " in padded for term in terms)
+
+
+def _expected(loaded: LoadedRules) -> tuple[_Expected, ...]:
+    out: list[_Expected] = []
+    for node in loaded.nodes.values():
+        for doc in node.documents or ():
+            qids = doc.questions or tuple(q.id for q in node.questions or ())
+            texts = [doc.id, doc.name, *(doc.match or ())]
+            terms = tuple(dict.fromkeys(w for w in map(words, texts) if w))
+            out.append(_Expected(node.id, doc, tuple(qids), terms))
+    return tuple(out)
 
 
 def _plan(loaded: LoadedRules) -> _Plan:
@@ -226,7 +267,7 @@ def _plan(loaded: LoadedRules) -> _Plan:
         for qid, ref in loaded.questions.items()
         if ref.question.evidence_items is not None
     }
-    return _Plan(ancestors, lowest, required, numeric, items)
+    return _Plan(ancestors, lowest, required, numeric, items, _expected(loaded))
 
 
 class _Run:
@@ -332,6 +373,46 @@ class _Run:
                     out.append(found)
         if missing:
             out.append(_missing(missing))
+        out.extend(self._documents(given, published, plan))
+        return out
+
+    def _documents(
+        self, given: dict[str, Given], published: set[str], plan: _Plan
+    ) -> list[Pending]:
+        """A problem for each expected document that no evidence of its questions cites,
+        when one of them is answered above its scale's lowest option (the claim the document
+        supports); at that answer."""
+        out: list[Pending] = []
+        for exp in plan.documents:
+            if published and not published.isdisjoint(plan.ancestors[exp.questions[0]]):
+                continue  # under a published score: its answers are not used
+            claimed = [q for q in exp.questions if q in given and given[q].value > plan.lowest[q]]
+            if not claimed:
+                continue
+            entries = (e for q in exp.questions if q in given for e in given[q].evidence)
+            if any(cites(e, exp.terms) for e in entries):
+                continue
+            values = {
+                "document": exp.document.shown,
+                "id": exp.document.id,
+                "indicator": exp.indicator,
+                "questions": ", ".join(f"'{q}'" for q in claimed),
+            }
+            if any(plan.required[q] for q in claimed):
+                message = _(
+                    "the rule set requires evidence (data dukung) for {questions}, and it does "
+                    "not cite the document '{document}' expected by indicator '{indicator}' "
+                    "(write its name, or its id {id}, in `evidence`)"
+                ).format(**values)
+                out.append(Pending(("answers", claimed[0]), "missing_document", message, "key"))
+                continue
+            message = _(
+                "the evidence (data dukung) of {questions} does not cite the document "
+                "'{document}' expected by indicator '{indicator}' (write its name, or its id "
+                "{id}, in `evidence`)"
+            ).format(**values)
+            loc = ("answers", claimed[0])
+            out.append(Pending(loc, "missing_document", message, "key", level="warning"))
         return out
 
     def _evidence(self, qid: str, given: Given, plan: _Plan) -> Pending | None:

@@ -24,6 +24,7 @@ from tools.build_rules_26_2020 import (
     BANDS,
     CHOICE_SCALES,
     DEFAULT_DOMAIN,
+    LKE_DOCUMENTS,
     OPINI_BPK_OPTIONS,
     PEMENUHAN_INDICATOR_ID,
     PEMENUHAN_TSV,
@@ -32,6 +33,7 @@ from tools.build_rules_26_2020 import (
     Mapping,
     NumericIndicator,
     Value,
+    add_documents,
     area_node,
     generator_args,
     indicator,
@@ -66,6 +68,10 @@ SRC_QUESTION = (
     + "; the question list is the 2020 LKE's mapped back to 14/2014: a 14/2014 question the"
     " 2020 LKE dropped is missing, so an indicator's mean may differ from the official sheet"
 )
+SRC_DOCUMENTS = (
+    "the document the option descriptor of the 14/2014 LKE names (app database"
+    " zdp2430/lkerb), taken as the answer's data dukung"
+)
 SRC_QUESTION_SHORT = "14/2014 text (zdp2430/lkerb); list mapped from the 2020 LKE (see above)"
 SRC_SAKIP = "SAKIP evaluation scores are reported 0-100; the item text is from " + SRC_APP
 SRC_SURVEY = (
@@ -92,6 +98,7 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
     indicators: dict[str, Mapping] = {}
     area_children: dict[str, list[Value]] = {area_id: [] for area_id, _ in AREAS}
     skipped = 0
+    texts: dict[str, str] = {}  # question id -> its option descriptors (naming documents)
     for row in rows:
         if not row["question_full"]:
             # a 2020 question with no 14/2014 equivalent in the app database: not in 14/2014
@@ -110,6 +117,8 @@ def build_pengungkit(rows: list[dict[str, str]]) -> tuple[Mapping, int]:
         if options:
             question["options"] = options
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
+        texts[str(question["id"])] = row["options"]
+    add_documents(indicators, LKE_DOCUMENTS, texts, provenance("inferred", SRC_DOCUMENTS))
     areas: list[Value] = [
         area_node(area_id, area_id, name, AREA_WEIGHT[area_id], area_children[area_id])
         for area_id, name in area_names(rows)
@@ -261,7 +270,8 @@ Provenance (`provenance` on a node holds for its subtree):
                results published before 2020; no 14/2014 text was checked); the
                questions (14/2014 texts, but the list is the 2020 LKE's mapped back: two
                2020 questions without a 14/2014 equivalent are left out, and a 14/2014
-               question the 2020 LKE dropped is missing); A/B/C/D/E values; the 0-100
+               question the 2020 LKE dropped is missing); the expected documents
+               (`documents`, data dukung) their option descriptors name; A/B/C/D/E values; the 0-100
                scale of the SAKIP score.
   provisional  the scales of the three survey results (0-100 placeholders) and the
                values of the BPK opinions.

@@ -301,9 +301,198 @@ def question_provenance(tag: str) -> Mapping:
     raise ValueError(f"unknown provenance tag {tag!r}")
 
 
+# ------------------------------------------------------------ expected documents
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A document (data dukung) a source text names for one or more questions.
+
+    `questions` are full question ids. The name and every match term must occur, as a run
+    of words, in the source text of one of those questions (SPELLINGS lists the few
+    abbreviations and spellings accepted for a phrase the text does contain): the
+    generator never adds a document the tables do not name.
+    """
+
+    questions: tuple[str, ...]
+    id: str
+    name: str
+    match: tuple[str, ...] = ()
+
+
+# match term -> the phrase of the source text it stands for
+SPELLINGS = {"sk": "surat keputusan", "roadmap": "road map", "wbs": "whistle blowing system"}
+
+# Named in the "Ya" descriptor (option text) of lke-2020-pemenuhan-items.tsv: "apabila
+# terdapat dokumen / kebijakan / peraturan / laporan / Surat Keputusan ...". Descriptors
+# that name no document (an evaluation done, a system built, a media set up) give none.
+LKE_DOCUMENTS: list[Expected] = [
+    Expected(("mp.road_map.a",), "road-map", "Road Map", ("roadmap",)),
+    Expected(
+        ("tl.keterbukaan_informasi.a",),
+        "kebijakan-keterbukaan-informasi",
+        "Kebijakan pimpinan tentang keterbukaan informasi publik",
+        ("keterbukaan informasi",),
+    ),
+    Expected(
+        ("sdm.perencanaan_kebutuhan.c",),
+        "rencana-redistribusi-pegawai",
+        "Rencana redistribusi pegawai",
+        ("redistribusi",),
+    ),
+    Expected(
+        ("sdm.perencanaan_kebutuhan.d",),
+        "proyeksi-kebutuhan-5-tahun",
+        "Proyeksi kebutuhan 5 tahun",
+        ("proyeksi kebutuhan",),
+    ),
+    Expected(
+        ("sdm.pengembangan_kompetensi.a",),
+        "kebijakan-kompetensi-jabatan",
+        "Kebijakan tentang kompetensi jabatan",
+        ("kompetensi jabatan",),
+    ),
+    Expected(
+        ("sdm.promosi_terbuka.a",),
+        "kebijakan-promosi-terbuka",
+        "Kebijakan tentang promosi terbuka",
+        ("promosi terbuka",),
+    ),
+    Expected(
+        ("sdm.disiplin.a",),
+        "kebijakan-disiplin",
+        "Kebijakan tentang disiplin/kode etik/kode perilaku",
+        ("disiplin", "kode etik", "kode perilaku"),
+    ),
+    Expected(
+        ("sdm.evaluasi_jabatan.a",),
+        "faktor-jabatan",
+        "Dokumen tentang penyusunan Faktor Jabatan",
+        ("faktor jabatan",),
+    ),
+    Expected(
+        ("ak.pengelolaan_akuntabilitas.b",),
+        "pedoman-akuntabilitas-kinerja",
+        "Pedoman akuntabilitas kinerja",
+    ),
+    Expected(
+        ("pw.gratifikasi.a",),
+        "kebijakan-gratifikasi",
+        "Kebijakan tentang penanganan gratifikasi",
+        ("gratifikasi",),
+    ),
+    Expected(
+        ("pw.gratifikasi.e",),
+        "laporan-tindak-lanjut-gratifikasi",
+        "Laporan tindak lanjut",
+        ("tindak lanjut",),
+    ),
+    Expected(
+        ("pw.spip.a",),
+        "peraturan-spip",
+        "Peraturan pimpinan organisasi tentang SPIP",
+        ("spip",),
+    ),
+    Expected(
+        ("pw.pengaduan_masyarakat.a",),
+        "kebijakan-pengaduan",
+        "Kebijakan tentang penanganan pengaduan",
+        ("pengaduan",),
+    ),
+    Expected(
+        ("pw.pengaduan_masyarakat.e",),
+        "laporan-evaluasi-pengaduan",
+        "Laporan hasil evaluasi atas tindak lanjut penanganan pengaduan masyarakat",
+        ("laporan hasil evaluasi",),
+    ),
+    Expected(
+        ("pw.wbs.a",),
+        "kebijakan-wbs",
+        "Kebijakan tentang Whistle Blowing System",
+        ("whistle blowing", "wbs"),
+    ),
+    Expected(
+        ("pw.benturan_kepentingan.a",),
+        "kebijakan-benturan-kepentingan",
+        "Peraturan/kebijakan Penanganan Benturan Kepentingan",
+        ("benturan kepentingan",),
+    ),
+    Expected(
+        ("pw.zona_integritas.a",),
+        "pencanangan-zona-integritas",
+        "Dokumen Pencanangan Zona Integritas",
+        ("pencanangan",),
+    ),
+    Expected(
+        ("pw.zona_integritas.b",),
+        "sk-unit-zona-integritas",
+        "Surat Keputusan tentang unit yang ditetapkan",
+        ("sk",),
+    ),
+    Expected(
+        ("pp.standar_pelayanan.a",),
+        "kebijakan-standar-pelayanan",
+        "Kebijakan standar pelayanan",
+        ("standar pelayanan",),
+    ),
+]
+
+SRC_LKE_DOCUMENTS = (
+    "the document the option descriptor of the 14/2014 LKE names (app database zdp2430/lkerb,"
+    " carried in lke-2020-pemenuhan-items.tsv), taken as the answer's data dukung; the 2020"
+    " LKE's own data dukung column was not seen"
+)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def add_documents(
+    indicators: dict[str, Mapping],
+    table: list[Expected],
+    texts: dict[str, str],
+    prov: Mapping,
+    required: bool = True,
+) -> None:
+    """Give each indicator the documents of `table` for its questions (`texts`: question id
+    -> the source text that names them). A name or term the text lacks fails the build;
+    so does a document for a question that is not there, unless `required` is false (a
+    rule set that leaves the question out)."""
+    by_question = {
+        str(q["id"]): node
+        for node in indicators.values()
+        for q in cast(list[Mapping], node["questions"])
+    }
+    for doc in table:
+        nodes = {id(by_question[q]): by_question[q] for q in doc.questions if q in by_question}
+        if len(nodes) != 1 or len(doc.questions) != sum(q in by_question for q in doc.questions):
+            if not required and not nodes:
+                continue
+            raise ValueError(f"{doc.id}: its questions {doc.questions} are not in one indicator")
+        source = " | ".join(_words(texts[q]) for q in doc.questions)
+        for term in (doc.name, *doc.match):
+            spelled = (_words(term), _words(SPELLINGS.get(_words(term), term)))
+            if not any(f" {words} " in f" {source} " for words in spelled):
+                raise ValueError(f"{doc.id}: {term!r} is not in the source text of {doc.questions}")
+        node = next(iter(nodes.values()))
+        entry: Mapping = {"id": doc.id, "name": doc.name}
+        own = [str(q["id"]) for q in cast(list[Mapping], node["questions"])]
+        if list(doc.questions) != own:
+            entry["questions"] = Flow(list(doc.questions))
+        if doc.match:
+            entry["match"] = Flow(list(doc.match))
+        entry["provenance"] = prov
+        questions = node.pop("questions")
+        docs = cast(list[Value], node.setdefault("documents", []))
+        docs.append(entry)
+        node["questions"] = questions
+
+
 def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
     """The Pemenuhan (20) group: 8 areas, 33 indicators, 143 questions."""
     indicators: dict[str, Mapping] = {}
+    texts: dict[str, str] = {}  # question id -> its option descriptors (naming documents)
     area_children: dict[str, list[Value]] = {area_id: [] for area_id, _ in AREAS}
     for row in rows:
         area = AREA_BY_NO[row["area_no"]]
@@ -327,6 +516,8 @@ def build_pemenuhan(rows: list[dict[str, str]]) -> Mapping:
             question["options"] = options
         question["provenance"] = question_provenance(row["provenance"])
         cast(list[Value], node["questions"]).append(question)
+        texts[str(question["id"])] = row["options"]
+    add_documents(indicators, LKE_DOCUMENTS, texts, provenance("inferred", SRC_LKE_DOCUMENTS))
     areas: list[Value] = [
         area_node(area_id, area_id, name, PEMENUHAN_AREA_WEIGHT[area_id], area_children[area_id])
         for area_id, name in AREAS
@@ -1065,7 +1256,8 @@ Provenance (`provenance` on a node holds for its subtree):
                confirmed in a 2020 LKE copy, Hasil Antara Deregulasi (1.00, Indeks Kualitas
                Kebijakan) and the Ombudsman item.
   inferred     A/B/C/D/E values; Pemenuhan questions taken from the 14/2014 LKE or whose
-               answer scale is inferred from 14/2014 option lists.
+               answer scale is inferred from 14/2014 option lists; the expected documents
+               (`documents`, data dukung) named in the 14/2014 option descriptors.
   provisional  no source found, placeholders: the other Hasil Antara weights and indicators,
                all of Reform (30: hypothesis from the Zona Integritas 2022 LKE), the Hasil
                indicators, the opini BPK values, and scoring a number as (v - min) / (max - min).

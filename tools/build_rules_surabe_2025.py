@@ -35,9 +35,11 @@ from tools.build_rules_26_2020 import (
     BANDS,
     DEFAULT_DOMAIN,
     Comment,
+    Expected,
     Flow,
     Mapping,
     Value,
+    add_documents,
     generator_args,
     provenance,
     read_tsv,
@@ -147,10 +149,79 @@ def _evidence_count(note: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+# Documents an indicator's own text names (its name in the sheet: "Telah Memiliki Dokumen
+# Arsitektur SPBE ...", "SK Pembentukan Panitia ..."), keyed by the indicator's path in
+# surabe-2025-opd.tsv. The table counts each indicator's required evidence rows
+# (lke_bukti_dukung: `evidence_items`) without naming them, so nothing else is listed.
+SURABE_DOCUMENTS: list[Expected] = [
+    Expected(
+        ("I / A / 1 / 1.1 / a",),
+        "arsitektur-spbe",
+        "Dokumen Arsitektur SPBE Perangkat Daerah",
+        ("arsitektur spbe",),
+    ),
+    Expected(
+        ("I / A / 1 / 1.1 / b",),
+        "peta-rencana-spbe",
+        "Dokumen Peta Rencana (Roadmap) Penerapan SPBE Perangkat Daerah",
+        ("peta rencana", "roadmap"),
+    ),
+    Expected(
+        ("I / B / 2 / 2.1 / a",),
+        "surat-permohonan-perda",
+        "Surat Permohonan pengusulan Pembentukan Peraturan Daerah/Peraturan Kepala Daerah",
+        ("surat permohonan",),
+    ),
+    Expected(
+        ("I / B / 2 / 2.1 / b",),
+        "naskah-akademik",
+        "Naskah Akademik/penjelasan dan/atau keterangan mengenai urgensi dan pokok pikiran",
+        ("naskah akademik",),
+    ),
+    Expected(
+        ("I / B / 2 / 2.1 / c",),
+        "sk-panitia-antar-pd",
+        "SK Pembentukan Panitia Antar Perangkat Daerah",
+        ("panitia antar perangkat daerah",),
+    ),
+    Expected(
+        ("I / B / 2 / 2.1 / d",),
+        "rancangan-perda-diparaf",
+        "Rancangan Peraturan Daerah/Peraturan Kepala Daerah yang telah di paraf pejabat terkait",
+        ("rancangan peraturan",),
+    ),
+    Expected(
+        ("I / B / 3 / 3.1 / a",),
+        "sk-tim-sp4n-lapor",
+        "SK atau SP Kepala Perangkat Daerah",
+        ("tim pengelola", "sk", "sp"),
+    ),
+    Expected(
+        ("I / C / 1 / 1.1 / a",),
+        "rencana-aksi-rb-general",
+        "Dokumen Rencana Aksi Pembangunan RB General",
+        ("rencana aksi",),
+    ),
+    Expected(
+        ("II / A / 1 / 1.1 / a",),
+        "rencana-aksi-rb-tematik",
+        "Dokumen Rencana Aksi Pembangunan RB Tematik",
+        ("rencana aksi",),
+    ),
+]
+SRC_DOCUMENTS = (
+    "the document the indicator's text names (surabe-2025-opd.tsv, from lke_pengukuran_irb.sql"
+    " of ikyhci/surabe), taken as the answer's data dukung [V-3p text]"
+)
+
+
 def build_tree(rows: list[dict[str, str]], builder: Builder) -> list[Value]:
     """The two RBs with everything under them, in the table's order."""
     tops: list[Value] = []
     by_path: dict[str, dict[str, Value]] = {}
+    indicators: dict[str, Mapping] = {}  # pmprb indicators (sub-sub-aspek) by id
+    qids: dict[str, str] = {}  # the sheet's indicator path -> question id
+    texts: dict[str, str] = {}  # question id -> the indicator's text
     for row in rows:
         parts = [p.strip() for p in row["path"].split("/")]
         level = row["level"]
@@ -194,15 +265,22 @@ def build_tree(rows: list[dict[str, str]], builder: Builder) -> list[Value]:
                 )
             else:
                 _children(parent).append(node)
+                indicators[str(node["id"])] = node
         elif level == "indikator":
             assert parent is not None
             node = question(row, parts[-1], str(parent["id"]), builder)
             questions = parent["questions"]
             assert isinstance(questions, list)
             questions.append(node)
+            qids[" / ".join(parts)], texts[str(node["id"])] = str(node["id"]), row["name"]
         else:
             raise AssertionError(f"unknown level {level!r} at {row['path']}")
         by_path[" / ".join(parts)] = node
+    documents = [
+        Expected(tuple(qids[p] for p in doc.questions), doc.id, doc.name, doc.match)
+        for doc in SURABE_DOCUMENTS
+    ]
+    add_documents(indicators, documents, texts, provenance("inferred", SRC_DOCUMENTS))
     return tops
 
 
@@ -304,7 +382,9 @@ indicators (unanswered ones count 0) times its share; a sub-aspek is the sum of 
 sub-sub-aspek (`aggregate: sum`); an aspek and an RB are plain means; the final score is
 RB General x 65 + RB Tematik x 35 over 100 (the weights of the two top nodes). The final
 rule is one of four in the source code: see the provenance of `general` and
-docs/membuat-instrumen.md for an overlay that switches to another."""
+docs/membuat-instrumen.md for an overlay that switches to another. Evidence: the number of
+documents each indicator asks for (`evidence_items`, required), and the documents an
+indicator's own text names (`documents` on its sub-sub-aspek, labelled inferred)."""
 
 
 def check(text: str, name: str) -> None:

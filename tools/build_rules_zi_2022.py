@@ -27,9 +27,11 @@ from tools.build_rules_26_2020 import (
     ZI_INDICATOR_ID,
     ZI_TSV,
     Comment,
+    Expected,
     Flow,
     Mapping,
     Value,
+    add_documents,
     area_node,
     generator_args,
     indicator,
@@ -178,12 +180,39 @@ PREDICATES = [
 ]
 
 
+# Documents the question text of zona-integritas-items.tsv names ("Terdapat dokumen
+# rencana kerja ...", "Dokumen perencanaan kinerja sudah ada", "Laporan kinerja telah
+# disusun ..."), keyed by the questions' bps_id; a question about a document already named
+# ("Dalam dokumen pembangunan ...", a second question on the Laporan kinerja) shares it.
+# LHKPN (PRE3A) is the subject of a count, not a document to attach: none.
+ZI_DOCUMENTS: list[Expected] = [
+    Expected(
+        ("PPA2A", "PPA2B"),
+        "rencana-kerja-zi",
+        "Rencana kerja pembangunan Zona Integritas",
+        ("rencana kerja",),
+    ),
+    Expected(
+        ("PPD2A",), "perencanaan-kinerja", "Dokumen perencanaan kinerja", ("perencanaan kinerja",)
+    ),
+    Expected(("PPD2E", "PPD2F"), "laporan-kinerja", "Laporan kinerja"),
+    Expected(("PRA2A",), "dokumen-perencanaan", "Dokumen perencanaan"),
+]
+SRC_DOCUMENTS = (
+    "the document the question text of the LKE Zona Integritas 2022 names"
+    " (zona-integritas-items.tsv: RB2171 R1, EZonaIntegritas B1), taken as the answer's data"
+    " dukung"
+)
+
+
 def build_part(
     rows: list[dict[str, str]], part: str, descriptors: dict[str, dict[str, Value]]
 ) -> list[Value]:
     """The six areas of Pemenuhan or Reform with their sub-components and questions."""
     area_children: dict[str, list[Value]] = {a: [] for a, _ in AREAS}
     indicators: dict[str, Mapping] = {}
+    qids: dict[str, str] = {}  # bps_id -> question id
+    texts: dict[str, str] = {}  # question id -> its text (naming documents)
     for row in rows:
         if row["part"] != part:
             continue
@@ -205,6 +234,13 @@ def build_part(
         qid = f"{ind_id}.{row['item_code']}"
         question = zi_question(row, qid, descriptors)
         cast(list[Value], indicators[ind_id]["questions"]).append(question)
+        qids[row["bps_id"]], texts[qid] = qid, row["question"]
+    documents = [
+        Expected(tuple(qids[b] for b in doc.questions), doc.id, doc.name, doc.match)
+        for doc in ZI_DOCUMENTS
+        if all(b in qids for b in doc.questions)
+    ]
+    add_documents(indicators, documents, texts, provenance("inferred", SRC_DOCUMENTS))
     prefix = "" if part == "pemenuhan" else "reform."
     return [
         area_node(f"{prefix}{area}", area, name, AREA_WEIGHT[area], area_children[area])
@@ -302,7 +338,8 @@ Provenance (`provenance` on a node holds for its subtree):
                IPKP 17.5), the 113 questions, their answer scales and values, the answer
                descriptors, and the WBK/WBBM minimums that two apps state.
   inferred     scoring IPAK and IPKP as index / 4 (one app; another uses four options);
-               the total and Pengungkit minimums (stated by one app only).
+               the total and Pengungkit minimums (stated by one app only); the expected
+               documents (`documents`, data dukung): those the question texts name.
 No bands: the result is a predicate. A unit is WBBM when every WBBM condition holds{held}
 values: points rounded to 2 decimals, shares to a percentage with 2 decimals.
 Weights are decimal literals exactly as printed in the sources."""

@@ -37,6 +37,7 @@ _WORDS = {
     "counts": N_("counts"),
     "detail": N_("detail"),
     "evidence": N_("evidence"),
+    "documents": N_("expected documents"),
 }
 
 

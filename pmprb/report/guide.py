@@ -155,6 +155,11 @@ def document(loaded: LoadedRules) -> list[Block]:
         blocks.append(Heading(min(level, 6), title, status, note, node.id))
         for i, child in enumerate(node.children or (), start=1):
             visit(child, f"{number}{i}.", level + 1, status)
+        if node.documents:
+            names = "; ".join(display.document_text(d) for d in node.documents)
+            blocks.append(
+                Para(_("Expected documents (data dukung): {documents}").format(documents=names))
+            )
         for q in node.questions or ():
             blocks.append(_item(loaded, q, display.status(q.provenance, status)))
 

@@ -99,6 +99,13 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         branch = parent.add(label)
         for child in node.children or ():
             add(branch, child, status)
+        if questions:
+            for doc in node.documents or ():
+                ds = display.status(doc.provenance, status)
+                shown = Text(_("document") + " ", style="dim")
+                shown.append(line(display.document_text(doc)))
+                shown.append(" " + display.status_label(ds), style=_STATUS_STYLE[ds])
+                branch.add(shown)
         if node.questions is not None and questions:
             for q in node.questions:
                 qs = display.status(q.provenance, status)
