@@ -14,7 +14,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from pmprb.rules import ChoiceScale, LoadedRules, load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules, load_rules
 
 DOCS = (
     "SK Kepala Perangkat Daerah No. 800/{n}/{y} tentang Tim Reformasi Birokrasi",

@@ -44,7 +44,7 @@ print(n)
 
 def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     """The YAML and the workbook folders, generated unless they hold exactly n files."""
-    from pmprb.convert import to_workbook
+    from pmprb.report.convert import to_workbook
 
     yaml_dir, xlsx_dir = folder / "yaml", folder / "xlsx"
     marker = folder / ".generated"

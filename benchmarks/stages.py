@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from pmprb.assessment import validate_assessment
-from pmprb.batch import GC_THRESHOLD, summarise
-from pmprb.engine import score
-from pmprb.loader import parse, read_text
+from pmprb.analysis.batch import GC_THRESHOLD, summarise
+from pmprb.analysis.engine import score
+from pmprb.inputs.loader import parse, read_text
+from pmprb.model.assessment import validate_assessment
 
 STAGES = ("floor", "read", "parse", "validate", "score", "summarise")
 

@@ -31,11 +31,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pmprb.batch as core
+import pmprb.analysis.batch as core
 from benchmarks.run_batch import prepare
-from pmprb.batch import Batch
-from pmprb.display import cell
-from pmprb.i18n import _
+from pmprb.analysis.batch import Batch
+from pmprb.base.escape import cell
+from pmprb.base.i18n import _
 from pmprb.report.batch import UNIT_COLUMNS, detail_rows, group_label, share_columns, unit_rows
 from pmprb.report.record import num
 from pmprb.report.xlsx import detail_size, to_xlsx

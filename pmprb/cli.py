@@ -20,9 +20,9 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from .errors import Exit, Problem, ProblemsError, RulesError
-from .i18n import _, set_language
-from .report import FOLD_OVER
+from pmprb.base.errors import Exit, Problem, ProblemsError, RulesError
+from pmprb.base.i18n import _, set_language
+from pmprb.report import FOLD_OVER
 
 EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
 2 the tool could not run (missing file, bad usage, unreadable rule set)."""
@@ -57,7 +57,7 @@ def _stderr() -> Any:
 def _say(message: str, style: str = "") -> None:
     """One message on stderr: plain text on one line (escape.line); under GitHub Actions
     also made inert for the runner (escape.github_line)."""
-    from .escape import github_line, in_github_actions, line
+    from pmprb.base.escape import github_line, in_github_actions, line
 
     shown = github_line(message) if in_github_actions() else line(message)
     _stderr().print(shown, style=style, markup=False, highlight=False)
@@ -67,7 +67,7 @@ def _stdout(text: str, human: bool = True) -> None:
     """A rendered output on stdout (through emit); under GitHub Actions, a human-readable
     one (text, Markdown) is made inert for the runner line by line. Data formats are left
     whole."""
-    from .escape import github_lines, in_github_actions
+    from pmprb.base.escape import github_lines, in_github_actions
 
     emit(github_lines(text) if human and in_github_actions() else text)
 
@@ -78,7 +78,7 @@ def _show(renderable: Any) -> None:
     runner."""
     from rich.console import Console
 
-    from .escape import github_inert, in_github_actions
+    from pmprb.base.escape import github_inert, in_github_actions
 
     terminal = Console(highlight=False)  # what stdout is: a terminal, its width, colours
     console = Console(
@@ -207,7 +207,7 @@ CsvLocaleOption = Annotated[
 def main_options(lang: LangOption = None) -> None:
     """Score PMPRB self-assessments (Indeks RB)."""
     set_language(lang)
-    from .i18n import unknown_language
+    from pmprb.base.i18n import unknown_language
 
     unknown = unknown_language()
     if unknown is not None:
@@ -217,7 +217,7 @@ def main_options(lang: LangOption = None) -> None:
             ),
             "yellow",
         )
-    from .limits import invalid
+    from pmprb.base.limits import invalid
 
     bad_limits = invalid()
     if bad_limits:  # an absurd PMPRB_MAX_* is said once, before any work (exit 2)
@@ -254,17 +254,17 @@ def score(
     both shows the two side by side with the difference.
     Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
     """
-    from .assessment import load_assessment
-    from .engine import score as score_assessment
-    from .report import Format
-    from .review import Basis
+    from pmprb.analysis.engine import score as score_assessment
+    from pmprb.analysis.review import Basis
+    from pmprb.model.assessment import load_assessment
+    from pmprb.report import Format
 
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
     side = _basis(basis)
     applied = None
     if common is not None:
-        from .common import load_with_common
+        from pmprb.model.common import load_with_common
 
         assessment, applied = load_with_common(file, rules, common)
         if applied.warnings:
@@ -278,22 +278,22 @@ def score(
         return
     result = score_assessment(assessment)
     if applied is not None and fmt is Format.json:
-        from .escape import json_dumps
-        from .report.record import record
+        from pmprb.base.escape import json_dumps
+        from pmprb.report.record import record
 
         _stdout(json_dumps({**record(result), "shared": list(applied.shared)}), human=False)
         return
     if fmt is Format.table:
-        from .report.table import render
+        from pmprb.report.table import render
 
         _show(render(result, top))
         if applied is not None:
-            from .common import shared_note
-            from .escape import path as display_path
+            from pmprb.base.escape import path as display_path
+            from pmprb.model.common import shared_note
 
             _stdout(shared_note(applied, display_path(common or "")) + "\n")
         return
-    from .report import text
+    from pmprb.report import text
 
     if fmt is Format.markdown:
         _stdout(text.to_markdown(result, top))
@@ -306,10 +306,10 @@ def score(
 
 def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
     """`score --basis review|both`: the reviewer's result, or both side by side."""
-    from .engine import score as score_assessment
-    from .report import Format
-    from .report import compare as view
-    from .review import Basis, compare, on_basis, reviewed_count
+    from pmprb.analysis.engine import score as score_assessment
+    from pmprb.analysis.review import Basis, compare, on_basis, reviewed_count
+    from pmprb.report import Format
+    from pmprb.report import compare as view
 
     if side is Basis.both:
         comp = compare(assessment)
@@ -328,11 +328,11 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
     if fmt is not Format.json:  # JSON carries the count itself
         _say(view.reviewed_line(reviewed, result.questions))
     if fmt is Format.table:
-        from .report.table import render
+        from pmprb.report.table import render
 
         _show(render(result, top))
         return
-    from .report import text
+    from pmprb.report import text
 
     if fmt is Format.json:
         _stdout(view.basis_json(result, reviewed), human=False)
@@ -362,14 +362,14 @@ def explain(
 
     Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run (unknown node).
     """
-    from .assessment import load_assessment
-    from .engine import score as score_assessment
-    from .explain import explain as explain_node
-    from .explain import node_ids
-    from .loader import suggest
-    from .report import Format
-    from .report import explain as view
-    from .review import on_basis
+    from pmprb.analysis.engine import score as score_assessment
+    from pmprb.analysis.explain import explain as explain_node
+    from pmprb.analysis.explain import node_ids
+    from pmprb.analysis.review import on_basis
+    from pmprb.inputs.loader import suggest
+    from pmprb.model.assessment import load_assessment
+    from pmprb.report import Format
+    from pmprb.report import explain as view
 
     fmt = _format(Format, format)
     side = _basis(basis, allow_both=False)
@@ -432,14 +432,14 @@ def plan(
     Exit codes: 0 a plan (or already reached); 1 the target cannot be reached or the input
     is invalid; 2 the tool could not run.
     """
-    from .assessment import load_assessment
-    from .engine import score as score_assessment
-    from .loader import suggest
-    from .plan import PlanRefused, questions_under, unsupported
-    from .plan import plan as make_plan
-    from .report import Format
-    from .report import plan as view
-    from .review import on_basis
+    from pmprb.analysis.engine import score as score_assessment
+    from pmprb.analysis.plan import PlanRefused, questions_under, unsupported
+    from pmprb.analysis.plan import plan as make_plan
+    from pmprb.analysis.review import on_basis
+    from pmprb.inputs.loader import suggest
+    from pmprb.model.assessment import load_assessment
+    from pmprb.report import Format
+    from pmprb.report import plan as view
 
     fmt = _format(Format, format)
     side = _basis(basis, allow_both=False)
@@ -449,8 +449,8 @@ def plan(
     result = score_assessment(on_basis(assessment, side))
     refused = unsupported(result.rules)
     if refused is not None:  # a structure the plan cannot solve exactly, located
-        from .loader import locate
-        from .rules import bundled_dir
+        from pmprb.inputs.loader import locate
+        from pmprb.model.rules import bundled_dir
 
         where = result.rules.path  # a path, or a bundled id shown as 'id (id.yaml)'
         files = [Path(where), bundled_dir() / f"{result.rules.rules.id}.yaml"]
@@ -507,7 +507,7 @@ def plan(
 
 def _basis(value: str, allow_both: bool = True) -> Any:
     """A --basis value (any case); anything else is bad usage (exit 2)."""
-    from .review import Basis
+    from pmprb.analysis.review import Basis
 
     try:
         side = Basis(value.strip().lower())
@@ -545,11 +545,11 @@ def diff(
 
     Exit codes: 0 ok; 1 the input is invalid; 2 the tool could not run.
     """
-    from .assessment import load_assessment
-    from .compare import compare
-    from .engine import score as score_assessment
-    from .report import Format
-    from .report import filediff as view
+    from pmprb.analysis.compare import compare
+    from pmprb.analysis.engine import score as score_assessment
+    from pmprb.model.assessment import load_assessment
+    from pmprb.report import Format
+    from pmprb.report import filediff as view
 
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
@@ -637,9 +637,9 @@ def batch(
     Exit codes: 0 ok; 1 some file is invalid or duplicated; 2 the tool could not run
     (bad usage, missing path, unknown rule set, or pmprb failed on a file).
     """
-    from . import batch as core
-    from .i18n import resolve_language
-    from .report import BatchFormat
+    from pmprb.analysis import batch as core
+    from pmprb.base.i18n import resolve_language
+    from pmprb.report import BatchFormat
 
     fmt = _batch_format(format, output)
     locale = _csv_locale(csv_locale, fmt is BatchFormat.csv)
@@ -660,7 +660,7 @@ def batch(
     if fmt is BatchFormat.xlsx and output is None and sys.stdout.isatty():
         _bad_usage(_("xlsx is binary: give --output FILE or redirect the output"))
     if rules is not None:
-        from .rules import load_rules
+        from pmprb.model.rules import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
     files, unread = _discover(paths)
@@ -703,7 +703,7 @@ def batch(
         _emit_review_batch(result, fmt, output, inputs, rules)
     else:
         _emit_batch(result, fmt, detail, output, inputs, rules, locale)
-    from .errors import has_errors
+    from pmprb.base.errors import has_errors
 
     if result.internal:
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -715,8 +715,8 @@ def _emit_review_batch(
     result: Any, fmt: Any, output: Path | None, inputs: list[Path], rules: str | None
 ) -> None:
     """The self-versus-review rekap, to the output file or stdout."""
-    from .report import BatchFormat
-    from .report import review_batch as view
+    from pmprb.report import BatchFormat
+    from pmprb.report import review_batch as view
 
     payload: str | bytes
     if fmt is BatchFormat.xlsx:
@@ -743,14 +743,14 @@ def _emit_review_batch(
 def _discover(paths: list[Path]) -> tuple[list[Any], list[Any]]:
     """The answer files under `paths` and the unreadable ones; a missing path (exit 2) or
     no answer file at all (bad usage) stops the command here."""
-    from . import batch as core
+    from pmprb.analysis import batch as core
 
     files, missing, unread = core.discover(paths)
     if missing:
         print_problems(missing)
         raise typer.Exit(Exit.CANNOT_RUN)
     if not files and not unread:
-        from .escape import path as display_path
+        from pmprb.base.escape import path as display_path
 
         # the same `path: message` as validate's no_files problem
         shown = " ".join(display_path(p) for p in paths) or "."
@@ -771,11 +771,11 @@ def _emit_trend(
 ) -> None:
     """`batch --compare`: score each earlier folder's files the same way, then show the
     trends (in xlsx: the rekap with a trend sheet)."""
-    from . import batch as core
-    from .errors import has_errors
-    from .report import BatchFormat
-    from .report import trend as view
-    from .trend import history, trend
+    from pmprb.analysis import batch as core
+    from pmprb.analysis.trend import history, trend
+    from pmprb.base.errors import has_errors
+    from pmprb.report import BatchFormat
+    from pmprb.report import trend as view
 
     trends = []
     batches = [result]
@@ -823,8 +823,8 @@ def _emit_batch(
 ) -> None:
     """Render the rekap and write it to the output file or stdout (xlsx: with `trends`, a
     trend sheet after the rekap's sheets)."""
-    from .report import BatchFormat
-    from .report import batch as view
+    from pmprb.report import BatchFormat
+    from pmprb.report import batch as view
 
     note = view.mixed_note(result)
     if note and (fmt is not BatchFormat.table or output is not None):
@@ -832,7 +832,7 @@ def _emit_batch(
         _say(note, "yellow")
     payload: str | bytes | Iterable[str]
     if fmt is BatchFormat.xlsx:
-        from .report import xlsx
+        from pmprb.report import xlsx
 
         rows = xlsx.detail_size(result)
         if rows > xlsx.MAX_ROWS:
@@ -916,7 +916,7 @@ def _batch_format(value: str | None, output: Path | None) -> Any:
 
     A workbook is binary: written under another name, or text under a .xlsx name, no
     program would open it, so that mismatch is bad usage (exit 2)."""
-    from .report import BatchFormat
+    from pmprb.report import BatchFormat
 
     suffixes = {
         ".xlsx": BatchFormat.xlsx,
@@ -938,7 +938,7 @@ def _batch_format(value: str | None, output: Path | None) -> Any:
 def _csv_locale(value: str | None, is_csv: bool) -> Any:
     """The --csv-locale value as a CsvLocale (c when not given); bad usage (exit 2) when it
     is unknown or given for a format that is not csv."""
-    from .report.csvout import CsvLocale
+    from pmprb.report.csvout import CsvLocale
 
     if value is None:
         return CsvLocale.c
@@ -1002,10 +1002,10 @@ def init(
 
     Never overwrites an existing file (exit 2).
     """
-    from .files import write_atomic
-    from .report import AnswerFormat
-    from .rules import LEVELS, default_rules_for, load_rules
-    from .template import blank_answer_file
+    from pmprb.base.files import write_atomic
+    from pmprb.model.rules import LEVELS, default_rules_for, load_rules
+    from pmprb.report import AnswerFormat
+    from pmprb.report.template import blank_answer_file
 
     for option, value in (("--unit", unit), ("--code", code), ("--instansi", instansi)):
         try:
@@ -1026,12 +1026,12 @@ def init(
     target = output or Path(f"{_slug(code)}-{year}.{fmt.value}")
     text: str | bytes
     if fmt is AnswerFormat.xlsx:
-        from .workbook.writer import workbook_bytes
+        from pmprb.report.workbook import workbook_bytes
 
         person = {"name": unit, "code": code, "instansi": instansi}
         text = workbook_bytes(loaded, loaded.rules.id, person, year)
     else:
-        from .template import blank_answer_file
+        from pmprb.report.template import blank_answer_file
 
         text = blank_answer_file(loaded, unit, code, year, instansi)
     try:
@@ -1068,16 +1068,16 @@ def convert(
     The file must be valid (its problems are listed, exit 1). Never overwrites an
     existing file (exit 2).
     """
-    from .files import ProtectedFile, write_atomic
-    from .source import is_workbook
+    from pmprb.base.files import ProtectedFile, write_atomic
+    from pmprb.inputs.source import is_workbook
 
     to_xlsx = output.suffix.lower() == ".xlsx"
     if not to_xlsx and output.suffix.lower() not in (".yaml", ".yml"):
         _bad_usage(_("the output must be a .xlsx or a .yaml file: {path}").format(path=output))
     if is_workbook(file) == to_xlsx:
         _bad_usage(_("convert goes from YAML to .xlsx or from .xlsx to YAML"))
-    from .convert import to_workbook, to_yaml
-    from .escape import path as display_path
+    from pmprb.base.escape import path as display_path
+    from pmprb.report.convert import to_workbook, to_yaml
 
     shown = display_path(file)
     payload = to_workbook(file, shown, rules) if to_xlsx else to_yaml(file, shown, rules)
@@ -1101,8 +1101,8 @@ def rules_list() -> None:
     """List the bundled rule sets."""
     from rich.table import Table
 
-    from .escape import cells
-    from .rules import bundled_ids, load_rules
+    from pmprb.base.escape import cells
+    from pmprb.model.rules import bundled_ids, load_rules
 
     table = Table(show_edge=False)
     for col in (_("Id"), _("Title"), _("Version"), _("Years"), _("Questions")):
@@ -1130,8 +1130,8 @@ def rules_show(
     ] = "table",
 ) -> None:
     """Describe a rule set: its tree with weights and provenance, scales and bands."""
-    from .report.rules_view import render_rules, rules_json
-    from .rules import load_rules
+    from pmprb.model.rules import load_rules
+    from pmprb.report.rules_view import render_rules, rules_json
 
     if fmt.lower() not in ("table", "json"):
         raise typer.BadParameter(_("choose table or json"), param_hint="--format")
@@ -1154,14 +1154,14 @@ def rules_check(
     Also warns where the printed weights under a node add up to more than 1% away from
     the node's weight. Exit codes: 0 valid (warnings allowed); 1 invalid; 2 unreadable.
     """
-    from .rulecheck import check_rules
+    from pmprb.analysis.rulecheck import check_rules
 
     report = check_rules(rules)
     print_problems(report.problems)
     if report.loaded is None:
         cannot_run = all(p.code in _CANNOT_RUN for p in report.problems)
         raise typer.Exit(Exit.CANNOT_RUN if cannot_run else Exit.INVALID)
-    from .report.rules_view import check_summary
+    from pmprb.report.rules_view import check_summary
 
     _stdout(check_summary(report.loaded, report.problems))
 
@@ -1178,19 +1178,19 @@ def rules_diff(
 
     Exit codes: 0 (differences or not); 2 a rule set could not be read.
     """
-    from .report import DiffFormat
-    from .rulediff import diff
-    from .rules import load_rules
+    from pmprb.analysis.rulediff import diff
+    from pmprb.model.rules import load_rules
+    from pmprb.report import DiffFormat
 
     fmt = _format(DiffFormat, format)
     before, after = load_rules(a), load_rules(b)
     changes = diff(before, after)
     if fmt is DiffFormat.json:
-        from .report.diff import diff_json
+        from pmprb.report.diff import diff_json
 
         _stdout(diff_json(before, after, changes), human=False)
         return
-    from .report.diff import render_diff
+    from pmprb.report.diff import render_diff
 
     _show(render_diff(before, after, changes))
 
@@ -1263,9 +1263,9 @@ def validate(
     """
     import os
 
-    from .report import ValidateFormat
-    from .report.validation import Listing, render, resolve, skipped_notes, to_summary
-    from .validate import Options, parse_threshold, validate_paths
+    from pmprb.analysis.validate import Options, parse_threshold, validate_paths
+    from pmprb.report import ValidateFormat
+    from pmprb.report.validation import Listing, render, resolve, skipped_notes, to_summary
 
     fmt = _format(ValidateFormat, format)
     try:
@@ -1285,7 +1285,7 @@ def validate(
     report = validate_paths(paths, options)
     for note in skipped_notes(report):
         _say(note, "yellow")
-    from .files import answer_files
+    from pmprb.base.files import answer_files
 
     # the real names (a display path shows bytes that are not UTF-8 as escapes)
     inputs = [path for path, _shown in answer_files(paths)[0]] if report.files else []
@@ -1311,8 +1311,8 @@ def _write(
 
     False (with the reason on stderr) when it could not be written.
     """
-    from .files import ProtectedFile, check_target, write_atomic
-    from .rules import locate_ref
+    from pmprb.base.files import ProtectedFile, check_target, write_atomic
+    from pmprb.model.rules import locate_ref
 
     protect = [*inputs, locate_ref(rules)[0]] if rules is not None else inputs
     try:
@@ -1367,14 +1367,14 @@ def report(
 
     Exit codes: 0 ok; 1 some file is invalid (the others are in the report); 2 cannot run.
     """
-    from . import batch as core
-    from .errors import has_errors
-    from .i18n import current_language, resolve_language
+    from pmprb.analysis import batch as core
+    from pmprb.base.errors import has_errors
+    from pmprb.base.i18n import current_language, resolve_language
 
     if lang is not None:
         set_language(lang)
     if rules is not None:
-        from .rules import load_rules
+        from pmprb.model.rules import load_rules
 
         load_rules(rules)
     files, unread = _discover(paths)
@@ -1399,7 +1399,7 @@ def report(
         if before.problems:
             print_problems(list(before.problems))
         befores.append(before)
-    from .report.html import render
+    from pmprb.report.html import render
 
     if not _write(output, render(result, current_language(), befores), inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)
@@ -1427,10 +1427,10 @@ def guide(
 
     HTML is one standalone page, ready to print. Exit codes: 0 ok; 2 cannot run.
     """
-    from .i18n import current_language
-    from .report import GuideFormat
-    from .report.guide import guide_html, guide_markdown
-    from .rules import load_rules
+    from pmprb.base.i18n import current_language
+    from pmprb.model.rules import load_rules
+    from pmprb.report import GuideFormat
+    from pmprb.report.guide import guide_html, guide_markdown
 
     fmt = _format(GuideFormat, format)
     loaded = load_rules(rules)
@@ -1455,8 +1455,8 @@ def schema(
     ] = "permenpanrb-26-2020",
 ) -> None:
     """Print the JSON Schema (draft-07) of an answer file for a rule set, for editors and CI."""
-    from .rules import load_rules
-    from .schema import answer_schema, dumps
+    from pmprb.model.rules import load_rules
+    from pmprb.report.schema import answer_schema, dumps
 
     _stdout(dumps(answer_schema(load_rules(rules))), human=False)
 
@@ -1467,7 +1467,7 @@ def main() -> None:
     The machine running short (no memory, no thread to start) is one line and exit 2,
     never a traceback: it is not a bug in pmprb nor a problem with the input.
     """
-    from .clihelp import run
+    from pmprb.clihelp import run
 
     # pmprb is an application: no pydantic plugin is meant to observe its models, and
     # looking for them reads every installed package's metadata at each start (~10 ms).

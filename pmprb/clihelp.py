@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .i18n import N_, _, set_language
+from pmprb.base.i18n import N_, _, set_language
 
 # the few words of typer (and the click it vendors) that reach a user
 _HELP_OPTION = N_("Show this message and exit.")

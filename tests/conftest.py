@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.i18n import set_language
+from pmprb.base.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,7 +36,7 @@ def cache_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(autouse=True)
 def cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The rule set cache (pmprb.rulecache) lives in the test session's temporary folder,
+    """The rule set cache (pmprb.model.rulecache) lives in the test session's temporary folder,
     never in the home of whoever runs the tests."""
     path = tmp_path_factory.getbasetemp() / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(path))

@@ -19,13 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import pmprb.batch as core
-from pmprb.assessment import load_assessment
-from pmprb.cache import EntryStore
+import pmprb.analysis.batch as core
+from pmprb.analysis.engine import score
 from pmprb.cli import app
-from pmprb.engine import score
+from pmprb.inputs.cache import EntryStore
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules
 from pmprb.report import BatchFormat
-from pmprb.rules import load_rules
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write
 
@@ -186,13 +186,13 @@ def test_same_unit_in_another_rule_set_or_with_spaces(runner: CliRunner, tmp_pat
 @pytest.fixture
 def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A bundled catalogue of two rule sets: the default and `mini` (answer files name ids)."""
-    import pmprb.rules
+    import pmprb.model.rules
 
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    shutil.copy(pmprb.rules.bundled_dir() / "permenpanrb-26-2020.yaml", folder)
+    shutil.copy(pmprb.model.rules.bundled_dir() / "permenpanrb-26-2020.yaml", folder)
     shutil.copy(MINI, folder / "mini.yaml")
-    monkeypatch.setattr(pmprb.rules, "bundled_dir", lambda: folder)
+    monkeypatch.setattr(pmprb.model.rules, "bundled_dir", lambda: folder)
     load_rules.cache_clear()
     yield folder
     load_rules.cache_clear()

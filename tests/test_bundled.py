@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.engine import score
-from pmprb.rules import bundled_dir, bundled_ids, load_rules
+from pmprb.analysis.engine import score
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import bundled_dir, bundled_ids, load_rules
 
 from .conftest import ROOT, need_domain
 

@@ -26,14 +26,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import pmprb.batch as core
-from pmprb import limits
+import pmprb.analysis.batch as core
+from pmprb.analysis.engine import score
+from pmprb.base import limits
+from pmprb.base.errors import ProblemsError
+from pmprb.base.files import answer_files, write_atomic
 from pmprb.cli import app
-from pmprb.engine import score
-from pmprb.errors import ProblemsError
-from pmprb.files import answer_files, write_atomic
-from pmprb.loader import read_text
-from pmprb.rules import load_rules
+from pmprb.inputs.loader import read_text
+from pmprb.model.rules import load_rules
 
 from .conftest import ROOT
 
@@ -264,8 +264,8 @@ def test_an_entry_that_is_no_small_regular_file_is_a_miss(tmp_path: Path, kind: 
 
 SWAP = """
 import os, pathlib, sys
-from pmprb.errors import ProblemsError
-from pmprb.loader import read_text
+from pmprb.base.errors import ProblemsError
+from pmprb.inputs.loader import read_text
 
 fifo, regular = sys.argv[1], sys.argv[2]
 real_stat = os.stat
@@ -590,7 +590,7 @@ def test_a_later_write_removes_its_own_stale_temporaries(tmp_path: Path) -> None
 KILLED = """
 import os, sys
 from pathlib import Path
-from pmprb.files import write_atomic
+from pmprb.base.files import write_atomic
 
 os.replace = lambda *args: os._exit(9)  # killed after the write, before the rename
 write_atomic(Path(sys.argv[1]), "half")

@@ -141,8 +141,9 @@ def test_indonesian_is_the_default(runner: CliRunner, monkeypatch: pytest.Monkey
 def test_importing_the_cli_stays_light() -> None:
     code = (
         "import sys, pmprb.cli\n"
-        "heavy = [m for m in ('pmprb.engine', 'pmprb.report.table', 'pmprb.assessment', "
-        "'pmprb.rules', 'pydantic', 'yaml') if m in sys.modules]\n"
+        "heavy = [m for m in ('pmprb.analysis.engine', 'pmprb.report.table', "
+        "'pmprb.model.assessment', 'pmprb.model.rules', 'pydantic', 'yaml') "
+        "if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmprb.common import apply_common
+from pmprb.model.common import apply_common
 
 COMMON = {
     "answers": {

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.compare import ANSWERED, DROPPED, IMPROVED, REGRESSED, compare
+from pmprb.analysis.engine import Result, score
 from pmprb.cli import app
-from pmprb.compare import ANSWERED, DROPPED, IMPROVED, REGRESSED, compare
-from pmprb.engine import Result, score
+from pmprb.model.assessment import load_assessment
 
 HEAD = """title: Tiny
 version: "1"

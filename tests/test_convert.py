@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pmprb.assessment import AnswerFile, LongAnswer
 from pmprb.cli import app
-from pmprb.convert import answer_yaml, to_workbook, to_yaml
-from pmprb.loader import parse
-from pmprb.rules import ChoiceScale, load_rules
+from pmprb.inputs.loader import parse
+from pmprb.model.assessment import AnswerFile, LongAnswer
+from pmprb.model.rules import ChoiceScale, load_rules
+from pmprb.report.convert import answer_yaml, to_workbook, to_yaml
 
 from .conftest import MINI, ROOT
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from pmprb.base.escape import cell
 from pmprb.cli import app
-from pmprb.display import cell
 from pmprb.report.csvout import CsvLocale, write_csv
 
 from .conftest import MINI, MINI_ANSWERS, ROOT

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from pmprb.display import minimum, number
-from pmprb.rules import Condition
+from pmprb.base.numbers import number
+from pmprb.model.display import minimum
+from pmprb.model.rules import Condition
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pmprb.cli import app
-from pmprb.rules import ChoiceScale, NumberScale, load_rules
+from pmprb.model.rules import ChoiceScale, NumberScale, load_rules
 
 from .conftest import need_program
 

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.engine import band_for, improvements, next_band, round_half_up, score, weak_areas
-from pmprb.rules import ChoiceScale, load_rules
+from pmprb.analysis.engine import (
+    band_for,
+    improvements,
+    next_band,
+    round_half_up,
+    score,
+    weak_areas,
+)
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import ChoiceScale, load_rules
 
 from .conftest import MINI, MINI_ANSWERS, write
 

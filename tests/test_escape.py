@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pmprb import escape
+from pmprb.base import escape
 from pmprb.cli import app
 
 from .conftest import MINI

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pmprb.analysis.validate import Options, cites, validate_paths, words
+from pmprb.base.errors import Problem, RulesError
 from pmprb.cli import app
-from pmprb.errors import Problem, RulesError
-from pmprb.rules import load_rules_file
-from pmprb.validate import Options, cites, validate_paths, words
+from pmprb.model.rules import load_rules_file
 
 from .conftest import write
 

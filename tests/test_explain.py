@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import Result, round_half_up, score
+from pmprb.analysis.explain import exact, explain
 from pmprb.cli import app
-from pmprb.engine import Result, round_half_up, score
-from pmprb.explain import exact, explain
+from pmprb.model.assessment import load_assessment
 from pmprb.report.explain import explain_csv, explain_record, explain_text
 
 from .conftest import DATA, MINI, ROOT

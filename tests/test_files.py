@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pmprb.base.files import ProtectedFile, write_atomic
 from pmprb.cli import app
-from pmprb.files import ProtectedFile, write_atomic
 
 from .conftest import MINI, MINI_ANSWERS
 

@@ -31,9 +31,9 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
+from pmprb.base.i18n import set_language  # noqa: E402
 from pmprb.cli import app  # noqa: E402
 from pmprb.clihelp import run  # noqa: E402
-from pmprb.i18n import set_language  # noqa: E402
 from tools.i18n import PO  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def data_strings() -> list[str]:
     content written by their authors, shown as is; longest first."""
     import yaml
 
-    from pmprb.escape import markdown
+    from pmprb.base.escape import markdown
 
     found: set[str] = set()
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.engine import NodeResult, Result, score
-from pmprb.errors import ProblemsError
-from pmprb.rules import load_rules_file
+from pmprb.analysis.engine import NodeResult, Result, score
+from pmprb.base.errors import ProblemsError
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules_file
 
 from .conftest import DATA, write
 
@@ -194,8 +194,8 @@ def test_bad_multipliers_are_rule_problems(
 def test_schema_accepts_the_new_answer_forms_and_refuses_unjustified_ones() -> None:
     import jsonschema  # type: ignore[import-untyped]
 
-    from pmprb.rules import load_rules_file
-    from pmprb.schema import answer_schema
+    from pmprb.model.rules import load_rules_file
+    from pmprb.report.schema import answer_schema
 
     schema = answer_schema(load_rules_file(LINES))
     validator = jsonschema.Draft7Validator(schema)
@@ -218,7 +218,7 @@ def test_schema_accepts_the_new_answer_forms_and_refuses_unjustified_ones() -> N
 
 
 def test_validate_asks_no_evidence_for_a_ratio_lines_minimum(tmp_path: Path) -> None:
-    from pmprb.validate import Options, validate_paths
+    from pmprb.analysis.validate import Options, validate_paths
 
     text = HEAD + "answers:\n  g.b.spip.nilai: 1\n  g.c.nilai: 1\n  g.koef.nilai: -10\n"
     path = write(tmp_path, text)

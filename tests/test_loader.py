@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.errors import Problem, ProblemsError
-from pmprb.loader import parse
+from pmprb.base.errors import Problem, ProblemsError
+from pmprb.inputs.loader import parse
+from pmprb.model.assessment import load_assessment
 
 from .conftest import MINI, write
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
-from pmprb.errors import ProblemsError
-from pmprb.loader import parse
+from pmprb.base.errors import ProblemsError
+from pmprb.inputs.loader import parse
 
 from .conftest import ROOT
 
 
 class Reference(yaml.SafeLoader):
     """Pure-Python PyYAML resolving plain scalars by the documented rules alone (nothing
-    taken from pmprb.loader): true/false booleans, null, plain decimal integers and
+    taken from pmprb.inputs.loader): true/false booleans, null, plain decimal integers and
     decimals read exactly; every other plain scalar (yes, no, dates...) is text."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML fills it in place)

@@ -16,15 +16,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import score
+from pmprb.analysis.validate import Options, validate_paths
+from pmprb.base.errors import Problem, ProblemsError
+from pmprb.base.i18n import normalize_language, resolve_language, set_language
 from pmprb.cli import app
-from pmprb.engine import score
-from pmprb.errors import Problem, ProblemsError
-from pmprb.i18n import normalize_language, resolve_language, set_language
-from pmprb.loader import parse
+from pmprb.inputs.loader import parse
+from pmprb.model.assessment import load_assessment
 from pmprb.report import FOLD_OVER, ValidateFormat
 from pmprb.report.validation import render, to_summary
-from pmprb.validate import Options, validate_paths
 
 from .conftest import MINI, ROOT, write
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.engine import score
-from pmprb.errors import Problem, ProblemsError
-from pmprb.i18n import set_language
-from pmprb.loader import explain_not_number, parse
-from pmprb.rules import load_rules
+from pmprb.analysis.engine import score
+from pmprb.base.errors import Problem, ProblemsError
+from pmprb.base.i18n import set_language
+from pmprb.inputs.loader import explain_not_number, parse
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules
 
 from .conftest import MINI, write
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import pmprb.rules as rules_module
-from pmprb.assessment import load_assessment
+import pmprb.model.rules as rules_module
+from pmprb.analysis.engine import Result, score
+from pmprb.base.errors import Problem, ProblemsError
 from pmprb.cli import app
-from pmprb.engine import Result, score
-from pmprb.errors import Problem, ProblemsError
-from pmprb.rules import RuleSet, load_rules, load_rules_file
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import RuleSet, load_rules, load_rules_file
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import Assessment, Given, load_assessment
+from pmprb.analysis.engine import Result, score
+from pmprb.analysis.plan import plan
 from pmprb.cli import app
-from pmprb.engine import Result, score
-from pmprb.plan import plan
-from pmprb.rules import ChoiceScale
+from pmprb.model.assessment import Assessment, Given, load_assessment
+from pmprb.model.rules import ChoiceScale
 
 from .conftest import DATA, write
 

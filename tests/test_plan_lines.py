@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import Given, load_assessment
+from pmprb.analysis.engine import Result, score
+from pmprb.analysis.plan import PlanRefused, plan, unsupported
 from pmprb.cli import app
-from pmprb.engine import Result, score
-from pmprb.plan import PlanRefused, plan, unsupported
-from pmprb.rules import ChoiceScale, load_rules_file
+from pmprb.model.assessment import Given, load_assessment
+from pmprb.model.rules import ChoiceScale, load_rules_file
 
 from .conftest import DATA, ROOT, write
 
@@ -399,9 +399,9 @@ def test_an_unconfirmed_or_too_costly_plan_is_refused(
     b = next(x for x in result.rules.rules.bands if x.id == "B")
     with pytest.raises(PlanRefused, match="could not confirm"):
         plan(replace(result, raw=result.raw - Fraction(1, 100)), b)
-    import pmprb.plan
+    import pmprb.analysis.plan
 
-    monkeypatch.setattr(pmprb.plan, "WORK_LIMIT", 3)
+    monkeypatch.setattr(pmprb.analysis.plan, "WORK_LIMIT", 3)
     with pytest.raises(PlanRefused, match="too many combinations"):
         plan(result, b)
     path = tmp_path / "s0.yaml"

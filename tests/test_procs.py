@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import pmprb.batch as core
+import pmprb.analysis.batch as core
 from pmprb import cli
 from pmprb.cli import app
 from pmprb.report import BatchFormat
@@ -215,7 +215,7 @@ def alive(pid: int) -> bool:
         return False
 
 
-NO_PRCTL = "import sys, pmprb.batch as b; b.PR_SET_PDEATHSIG = 0; " + PMPRB[2]
+NO_PRCTL = "import sys, pmprb.analysis.batch as b; b.PR_SET_PDEATHSIG = 0; " + PMPRB[2]
 
 
 @pytest.mark.parametrize("how", ["death-signal", "watchdog"])
@@ -259,7 +259,7 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path: Path, how: str) -
 FAULTY = """
 import os, signal, sys, time
 from pathlib import Path
-import pmprb.batch as core
+import pmprb.analysis.batch as core
 from pmprb.cli import main
 
 mode, mark, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
@@ -346,7 +346,7 @@ def test_a_file_that_hangs_its_worker_becomes_its_problem(tmp_path: Path) -> Non
 
 
 def test_the_chunk_deadline_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmprb.limits import worker_deadline
+    from pmprb.base.limits import worker_deadline
 
     monkeypatch.delenv("PMPRB_MAX_CHUNK_SECONDS", raising=False)
     assert worker_deadline() == 120
@@ -374,12 +374,12 @@ def test_the_chunk_deadline_is_configurable(monkeypatch: pytest.MonkeyPatch) -> 
 def test_running_short_is_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception, line: str
 ) -> None:
-    import pmprb.rules
+    import pmprb.model.rules
 
     def short(*_args: Any, **_kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(pmprb.rules, "load_rules", short)
+    monkeypatch.setattr(pmprb.model.rules, "load_rules", short)
     monkeypatch.setattr(sys, "argv", ["pmprb", "schema"])
     with pytest.raises(SystemExit) as exc:
         cli.main()
@@ -388,12 +388,12 @@ def test_running_short_is_one_line_and_exit_2(
 
 
 def test_a_bug_still_has_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pmprb.rules
+    import pmprb.model.rules
 
     def bug(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(pmprb.rules, "load_rules", bug)
+    monkeypatch.setattr(pmprb.model.rules, "load_rules", bug)
     monkeypatch.setattr(sys, "argv", ["pmprb", "schema"])
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main()

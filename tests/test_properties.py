@@ -11,12 +11,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmprb.assessment import validate_assessment
-from pmprb.engine import Result, exact_sum, score
-from pmprb.errors import ProblemsError
-from pmprb.loader import decode, parse
+from pmprb.analysis.engine import Result, exact_sum, score
+from pmprb.base.errors import ProblemsError
+from pmprb.inputs.loader import decode, parse
+from pmprb.model.assessment import validate_assessment
+from pmprb.model.rules import ChoiceScale, LoadedRules, load_rules
 from pmprb.report.record import record
-from pmprb.rules import ChoiceScale, LoadedRules, load_rules
 
 from .conftest import MINI
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
-from pmprb.batch import summarise
+from pmprb.analysis.batch import summarise
+from pmprb.analysis.engine import improvements, score, weak_areas
+from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.engine import improvements, score, weak_areas
-from pmprb.errors import ProblemsError
-from pmprb.rules import load_rules
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules
 
 from .conftest import MINI, ROOT, write
 

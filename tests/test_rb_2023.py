@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pmprb.assessment import load_assessment
-from pmprb.engine import NodeResult, score
-from pmprb.rulecheck import check_rules
-from pmprb.rules import NumberScale, load_rules
+from pmprb.analysis.engine import NodeResult, score
+from pmprb.analysis.rulecheck import check_rules
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import NumberScale, load_rules
 
 from .conftest import ROOT, need_domain
 
@@ -246,8 +246,8 @@ def test_rules_show_json_has_the_whole_tree() -> None:
 
 
 def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
-    from pmprb.rulediff import diff
-    from pmprb.rules import load_rules_file
+    from pmprb.analysis.rulediff import diff
+    from pmprb.model.rules import load_rules_file
 
     base = load_rules("permenpanrb-9-2023-kl")
     source = (ROOT / "rules" / "permenpanrb-9-2023-kl.yaml").read_text(encoding="utf-8")
@@ -261,8 +261,8 @@ def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
 
 
 def test_an_overlay_changes_line_options_and_is_located(tmp_path: Path) -> None:
-    from pmprb.errors import ProblemsError
-    from pmprb.rules import load_rules_file
+    from pmprb.base.errors import ProblemsError
+    from pmprb.model.rules import load_rules_file
 
     head = "extends: permenpanrb-9-2023-kl\nid: kl-uji\nversion: '1'\n"
     good = tmp_path / "good.yaml"

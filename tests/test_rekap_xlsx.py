@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-import pmprb.batch as core
-from pmprb.batch import Batch, DetailRow
+import pmprb.analysis.batch as core
+from pmprb.analysis.batch import Batch, DetailRow
+from pmprb.base.escape import EXCEL_TEXT_MAX, excel_text
+from pmprb.base.i18n import set_language
 from pmprb.cli import app
-from pmprb.display import EXCEL_TEXT_MAX, excel_text
-from pmprb.i18n import set_language
 from pmprb.report import xlsx
 
 from .conftest import ROOT, need_program

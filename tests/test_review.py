@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import score
+from pmprb.analysis.review import Basis, compare, on_basis, reviewed_count
+from pmprb.base.errors import Problem, ProblemsError
 from pmprb.cli import app
-from pmprb.engine import score
-from pmprb.errors import Problem, ProblemsError
-from pmprb.review import Basis, compare, on_basis, reviewed_count
+from pmprb.model.assessment import load_assessment
 
 from .conftest import DATA, MINI, MINI_ANSWERS, write
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pmprb.analysis.rulediff import Change, diff
+from pmprb.base.errors import RulesError
+from pmprb.base.i18n import set_language
 from pmprb.cli import app
-from pmprb.errors import RulesError
-from pmprb.i18n import set_language
-from pmprb.rulediff import Change, diff
-from pmprb.rules import bundled_ids, load_rules, locate_ref
+from pmprb.model.rules import bundled_ids, load_rules, locate_ref
 
 from .conftest import MINI, ROOT, write
 

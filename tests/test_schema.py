@@ -14,9 +14,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from pmprb.analysis.validate import Options, validate_paths
 from pmprb.cli import app
-from pmprb.rules import ChoiceScale, load_rules
-from pmprb.validate import Options, validate_paths
+from pmprb.model.rules import ChoiceScale, load_rules
 
 from .conftest import MINI, ROOT
 

@@ -1,4 +1,4 @@
-"""A fast start: the rule set cache (pmprb.rulecache) and what one-file commands import."""
+"""A fast start: the rule set cache (pmprb.model.rulecache) and what one-file commands import."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from pmprb import rulecache, rules
-from pmprb.rules import LoadedRules, bundled_dir, sha256_text
+from pmprb.model import rulecache, rules
+from pmprb.model.rules import LoadedRules, bundled_dir, sha256_text
 
 from .conftest import ROOT
 
@@ -30,16 +30,16 @@ NOT_ON_FAST_PATH = (
     "markdown_it",
     "pygments",
     "xml.etree.ElementTree",
-    "pmprb.overlay",
-    "pmprb.batch",
-    "pmprb.cache",
+    "pmprb.model.overlay",
+    "pmprb.analysis.batch",
+    "pmprb.inputs.cache",
     "pmprb.report.table",
     "pmprb.report.xlsx",
     "pmprb.report.guide",
     "pmprb.report.batch",
-    "pmprb.rulecheck",
-    "pmprb.rulediff",
-    "pmprb.schema",
+    "pmprb.analysis.rulecheck",
+    "pmprb.analysis.rulediff",
+    "pmprb.report.schema",
 )
 MAIN = "from pmprb.cli import main; main()"
 PROBE = """
@@ -297,8 +297,8 @@ def test_the_cached_rule_set_scores_like_the_file(cache_home: Path) -> None:
 
 
 def test_loaded_rules_type_is_checked() -> None:
-    assert rulecache.ALLOWED["pmprb.rules"] >= {"LoadedRules", "QuestionRef", "RuleSet"}
-    assert LoadedRules.__module__ == "pmprb.rules"
+    assert rulecache.ALLOWED["pmprb.model.rules"] >= {"LoadedRules", "QuestionRef", "RuleSet"}
+    assert LoadedRules.__module__ == "pmprb.model.rules"
 
 
 @pytest.mark.parametrize("order", ["bundled first", "overlay first"])
@@ -324,7 +324,7 @@ def test_an_overlay_base_is_the_bundled_object_from_the_cache(
 )
 def test_json_text_without_the_regex_scan_escapes_alike(text: str) -> None:
     """ASCII JSON skips the regex scan (a fast start); the result is the same."""
-    from pmprb import escape
+    from pmprb.base import escape
 
     by_regex = escape._JSON_RAW.sub(escape._json_char, text)
     assert escape.json_text(text) == by_regex

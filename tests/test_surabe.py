@@ -13,11 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import NodeResult, score
+from pmprb.analysis.rulecheck import check_rules
 from pmprb.cli import app
-from pmprb.engine import NodeResult, score
-from pmprb.rulecheck import check_rules
-from pmprb.rules import ChoiceScale, load_rules
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import ChoiceScale, load_rules
 
 from .conftest import ROOT, write
 
@@ -265,8 +265,8 @@ def test_validate_counts_the_evidence_documents_asked_for(
 
 
 def test_rules_diff_reports_levels_and_evidence_items(tmp_path: Path) -> None:
-    from pmprb.rulediff import diff
-    from pmprb.rules import load_rules_file
+    from pmprb.analysis.rulediff import diff
+    from pmprb.model.rules import load_rules_file
 
     text = (ROOT / "rules" / "surabe-2025-opd.yaml").read_text(encoding="utf-8")
     changed = text.replace(

@@ -21,14 +21,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import score
+from pmprb.analysis.validate import FileReport, Options, Report, validate_paths
+from pmprb.base.errors import Problem
+from pmprb.base.files import answer_files
 from pmprb.cli import app
-from pmprb.engine import score
-from pmprb.errors import Problem
-from pmprb.files import answer_files
+from pmprb.model.assessment import load_assessment
 from pmprb.report import ValidateFormat
 from pmprb.report.validation import RENDERERS, github_command, render, resolve, to_junit
-from pmprb.validate import FileReport, Options, Report, validate_paths
 
 from .conftest import MINI, ROOT, write
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pmprb.assessment import load_assessment
-from pmprb.batch import Options, aggregate, discover, run
-from pmprb.engine import improvements, score
+from pmprb.analysis.batch import Options, aggregate, discover, run
+from pmprb.analysis.engine import improvements, score
+from pmprb.model.assessment import load_assessment
 from pmprb.report import batch as batch_view
 from pmprb.report.table import render
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from pmprb.cli import app
-from pmprb.rules import bundled_ids, load_rules
+from pmprb.model.rules import bundled_ids, load_rules
 
 from .conftest import MINI, ROOT, need_program, write
 from .workbooks import fill, header_columns, question_rows, sample_answers, yaml_text
@@ -440,8 +440,8 @@ def test_workbook_for_another_version_of_its_rule_set(runner: CliRunner, tmp_pat
 def test_fast_cell_scan_reads_what_the_xml_parser_reads(
     filled: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmprb.workbook import cells
-    from pmprb.workbook.writer import workbook_bytes
+    from pmprb.inputs.workbook import cells
+    from pmprb.report.workbook import workbook_bytes
 
     # shared strings: xlsxwriter writes them (openpyxl writes inline strings)
     made = workbook_bytes(load_rules(str(MINI)), "mini", UNIT, 2021)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import Result, score
+from pmprb.analysis.rulecheck import check_rules
+from pmprb.analysis.rulediff import diff
+from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.engine import Result, score
-from pmprb.errors import ProblemsError
-from pmprb.rulecheck import check_rules
-from pmprb.rulediff import diff
-from pmprb.rules import load_rules
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules
 
 from .conftest import ROOT, write
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pmprb.assessment import load_assessment
+from pmprb.analysis.engine import ConditionResult, Result, next_predicate, score
+from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.engine import ConditionResult, Result, next_predicate, score
-from pmprb.errors import ProblemsError
-from pmprb.rules import load_rules
+from pmprb.model.assessment import load_assessment
+from pmprb.model.rules import load_rules
 
 from .conftest import ROOT, write
 

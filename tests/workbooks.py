@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmprb.rules import ChoiceScale, LoadedRules
+from pmprb.model.rules import ChoiceScale, LoadedRules
 
 Answer = dict[str, Any]  # answer / counts / evidence / note, as in the YAML long form
 

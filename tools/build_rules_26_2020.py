@@ -29,7 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `pmprb` importable withou
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 if TYPE_CHECKING:
-    from pmprb.rules import LoadedRules
+    from pmprb.model.rules import LoadedRules
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DOMAIN = REPO.parent / "shared" / "domain"
@@ -1332,8 +1332,8 @@ def require_reads_back(text: str, rules: Mapping) -> None:
 
 def validated(text: str, name: str) -> LoadedRules:
     """The rule set text as pmprb loads it: parsed, validated and indexed (or ProblemsError)."""
-    from pmprb.loader import parse
-    from pmprb.rules import LoadedRules, validate_rules
+    from pmprb.inputs.loader import parse
+    from pmprb.model.rules import LoadedRules, validate_rules
 
     return LoadedRules.build(validate_rules(parse(name, text), name, text), name, "")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tools` and `pmprb` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pmprb.rules import ChoiceScale, LoadedRules, Node, load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules, Node, load_rules
 from tools.build_rules_26_2020 import scalar
 
 REPO = Path(__file__).resolve().parents[1]
@@ -223,8 +223,8 @@ def render(ex: Example, loaded: LoadedRules) -> str:
 
 def verify(ex: Example, path: Path) -> None:
     """The file scores as intended."""
-    from pmprb.assessment import load_assessment
-    from pmprb.engine import score
+    from pmprb.analysis.engine import score
+    from pmprb.model.assessment import load_assessment
 
     result = score(load_assessment(path))
     if ex.rules == "zona-integritas-2022":

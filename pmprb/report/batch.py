@@ -12,13 +12,13 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import Batch, Group, Ranked, Ratio, Stat
-from ..display import md
-from ..escape import cells, json_text, line, terminal
-from ..i18n import _, ngettext
-from .csvout import CsvLocale, write_csv
-from .record import num, provisional_note, rules_provisional, rules_record
-from .table import bar, longest_word, pct, share_style
+from pmprb.analysis.batch import Batch, Group, Ranked, Ratio, Stat
+from pmprb.base.escape import cells, json_text, line, terminal
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _, ngettext
+from pmprb.report.csvout import CsvLocale, write_csv
+from pmprb.report.record import num, provisional_note, rules_provisional, rules_record
+from pmprb.report.table import bar, longest_word, pct, share_style
 
 _PALETTE = ("bright_green", "green", "green_yellow", "yellow", "dark_orange", "red", "red")
 

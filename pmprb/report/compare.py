@@ -12,12 +12,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..display import cell, md
-from ..engine import NodeResult, Result
-from ..escape import cells, json_dumps, line, terminal
-from ..i18n import _, ngettext
-from ..review import Comparison, QuestionDelta
-from .record import num, record, text
+from pmprb.analysis.engine import NodeResult, Result
+from pmprb.analysis.review import Comparison, QuestionDelta
+from pmprb.base.escape import cell, cells, json_dumps, line, terminal
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _, ngettext
+from pmprb.report.record import num, record, text
 
 
 def signed(value: Fraction | None, places: int = 2) -> str:

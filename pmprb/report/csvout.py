@@ -9,7 +9,7 @@ Two dialects:
   rows ending in CR LF. Same columns and values otherwise.
 
 In both, text a spreadsheet could run as a formula is neutralised at its start and after
-every line break (display.cell), and a field holding a delimiter, a quote, a CR or an LF
+every line break (escape.cell), and a field holding a delimiter, a quote, a CR or an LF
 is quoted, so a reader that ends rows at a bare CR never sees a cell starting with `=`.
 """
 
@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ..display import cell
+from pmprb.base.escape import cell
 
 
 class CsvLocale(StrEnum):

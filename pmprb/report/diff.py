@@ -8,11 +8,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..escape import cells, json_dumps, terminal
-from ..i18n import N_, _, ngettext
-from ..rulediff import Change
-from ..rules import LoadedRules
-from .record import rules_record
+from pmprb.analysis.rulediff import Change
+from pmprb.base.escape import cells, json_dumps, terminal
+from pmprb.base.i18n import N_, _, ngettext
+from pmprb.model.rules import LoadedRules
+from pmprb.report.record import rules_record
 
 # the kinds and changes of rulediff.Change (codes in the JSON), as the table shows them
 _WORDS = {

@@ -6,10 +6,10 @@ import csv
 import io
 from typing import Any
 
-from ..display import cell, md
-from ..escape import json_dumps, line
-from ..explain import Explanation, Term, exact, fraction_text
-from ..i18n import _
+from pmprb.analysis.explain import Explanation, Term, exact, fraction_text
+from pmprb.base.escape import cell, json_dumps, line
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
 
 
 def _points(value: Any) -> str:

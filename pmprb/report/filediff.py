@@ -9,13 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import ANSWERED, DROPPED, IMPROVED, KINDS, REGRESSED, Comparison, Delta
-from ..display import md
-from ..engine import Result
-from ..escape import cells, json_dumps, terminal
-from ..i18n import _
-from .csvout import CsvLocale, write_csv
-from .record import num, text
+from pmprb.analysis.compare import ANSWERED, DROPPED, IMPROVED, KINDS, REGRESSED, Comparison, Delta
+from pmprb.analysis.engine import Result
+from pmprb.base.escape import cells, json_dumps, terminal
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
+from pmprb.report.csvout import CsvLocale, write_csv
+from pmprb.report.record import num, text
 
 
 def _opt(value: Fraction | None) -> float | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from .. import display
-from ..display import md
-from ..i18n import _
-from ..rules import ChoiceScale, LoadedRules, Node, Question
-from .record import provisional_note, rules_provisional
+from pmprb.base import numbers
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
+from pmprb.model import display
+from pmprb.model.rules import ChoiceScale, LoadedRules, Node, Question
+from pmprb.report.record import provisional_note, rules_provisional
 
 STATUS = ("verified", "inferred", "provisional")
 
@@ -149,7 +150,7 @@ def document(loaded: LoadedRules) -> list[Block]:
         if node.area is not None and node.area in area_names:
             title += " · " + _("area: {name}").format(name=area_names[node.area])
         title += " · " + _("weight {w}, max {m}").format(
-            w=node.weight, m=display.number(loaded.maxima[node.id])
+            w=node.weight, m=numbers.number(loaded.maxima[node.id])
         )
         note = node.provenance.source if node.provenance and status != inherited else ""
         blocks.append(Heading(min(level, 6), title, status, note, node.id))

@@ -24,11 +24,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..batch import Batch, DetailRow, Group, Ratio, UnitSummary
-from ..escape import line
-from ..i18n import _
-from ..trend import history, trend
-from .trend import distribution_rows, signed
+from pmprb.analysis.batch import Batch, DetailRow, Group, Ratio, UnitSummary
+from pmprb.analysis.trend import history, trend
+from pmprb.base.escape import line
+from pmprb.base.i18n import _
+from pmprb.report.trend import distribution_rows, signed
 
 CHART_WIDTH = 680  # px: the width of an A4 page less its margins, at 96 px per inch
 WEAK_QUESTIONS = 10  # questions listed per unit, weakest first

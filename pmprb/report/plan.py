@@ -6,11 +6,11 @@ import csv
 import io
 from typing import Any
 
-from ..display import cell, md
-from ..escape import json_dumps, line
-from ..i18n import _, ngettext
-from ..plan import Plan
-from .record import num, text
+from pmprb.analysis.plan import Plan
+from pmprb.base.escape import cell, json_dumps, line
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _, ngettext
+from pmprb.report.record import num, text
 
 
 def _band(plan: Plan) -> str:

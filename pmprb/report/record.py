@@ -6,9 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..assessment import Assessment
-from ..display import fixed
-from ..engine import (
+from pmprb.analysis.engine import (
     ItemResult,
     NodeResult,
     PredicateResult,
@@ -19,8 +17,10 @@ from ..engine import (
     round_half_up,
     weak_areas,
 )
-from ..i18n import _
-from ..rules import LoadedRules, Node
+from pmprb.base.i18n import _
+from pmprb.base.numbers import fixed
+from pmprb.model.assessment import Assessment
+from pmprb.model.rules import LoadedRules, Node
 
 PLACES = 4  # decimals for points in machine output: enough to re-add to the index
 

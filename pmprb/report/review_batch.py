@@ -13,12 +13,12 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import AreaGap, Batch, ReviewGap, review_gaps
-from ..display import cell, excel_text, md
-from ..escape import cells, json_dumps, terminal
-from ..i18n import _
-from .batch import group_label
-from .record import num, text
+from pmprb.analysis.batch import AreaGap, Batch, ReviewGap, review_gaps
+from pmprb.base.escape import cell, cells, excel_text, json_dumps, terminal
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
+from pmprb.report.batch import group_label
+from pmprb.report.record import num, text
 
 
 def _pp(value: Fraction | None) -> str:

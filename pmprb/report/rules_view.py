@@ -11,12 +11,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .. import display
-from ..errors import Problem
-from ..escape import cells, line, terminal
-from ..i18n import _, ngettext
-from ..rules import LoadedRules, Node, NumberScale
-from .record import num
+from pmprb.base import numbers
+from pmprb.base.errors import Problem
+from pmprb.base.escape import cells, line, terminal
+from pmprb.base.i18n import _, ngettext
+from pmprb.model import display
+from pmprb.model.rules import LoadedRules, Node, NumberScale
+from pmprb.report.record import num
 
 _STATUS_STYLE = {"verified": "green", "inferred": "cyan", "provisional": "yellow"}
 
@@ -87,7 +88,7 @@ def render_rules(loaded: LoadedRules, questions: bool = False) -> RenderableType
         status = display.status(node.provenance, inherited)
         label = terminal(f"{node.name} ")
         label.append(f"[{node.id}] ", style="cyan")
-        maximum = display.number(loaded.maxima[node.id])
+        maximum = numbers.number(loaded.maxima[node.id])
         label.append(_("weight {w} (max {m})").format(w=node.weight, m=maximum))
         label.append(" " + display.status_label(status), style=_STATUS_STYLE[status])
         for extra in display.node_options(node):

@@ -10,7 +10,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import (
+from pmprb.analysis.engine import (
     ConditionResult,
     Gain,
     PredicateResult,
@@ -20,9 +20,9 @@ from ..engine import (
     next_predicate,
     weak_areas,
 )
-from ..escape import cells, line, terminal
-from ..i18n import _, ngettext
-from .record import (
+from pmprb.base.escape import cells, line, terminal
+from pmprb.base.i18n import _, ngettext
+from pmprb.report.record import (
     headline_label,
     hidden_areas,
     percent,
@@ -30,7 +30,7 @@ from .record import (
     published_note,
     text,
 )
-from .text import adjustment_lines, weakest_parts
+from pmprb.report.text import adjustment_lines, weakest_parts
 
 _PALETTE = ("red", "dark_orange", "yellow", "green_yellow", "green", "bright_green", "cyan")
 

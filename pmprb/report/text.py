@@ -6,14 +6,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .. import display
-from ..assessment import Given
-from ..display import md
-from ..engine import NodeResult, Result, improvements, next_band, weak_areas
-from ..escape import json_dumps
-from ..i18n import _
-from .csvout import CsvLocale, write_csv
-from .record import (
+from pmprb.analysis.engine import NodeResult, Result, improvements, next_band, weak_areas
+from pmprb.base import numbers
+from pmprb.base.escape import json_dumps
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
+from pmprb.model.assessment import Given
+from pmprb.report.csvout import CsvLocale, write_csv
+from pmprb.report.record import (
     PLACES,
     adjustments,
     headline_label,
@@ -92,8 +92,8 @@ def adjustment_lines(result: Result) -> list[str]:
             ).format(
                 name=adj["name"],
                 points=f"{adj['points']:.2f}",
-                adjusted=display.number(Fraction(str(adj["adjusted_weight"]))),
-                weight=display.number(Fraction(str(adj["weight"]))),
+                adjusted=numbers.number(Fraction(str(adj["adjusted_weight"]))),
+                weight=numbers.number(Fraction(str(adj["weight"]))),
                 rescaled=f"{adj['rescaled']:.2f}",
             )
         )
@@ -102,7 +102,7 @@ def adjustment_lines(result: Result) -> list[str]:
                 "  "
                 + _("not counted: {name} ({max}): {why}").format(
                     name=nc["name"],
-                    max=display.number(Fraction(str(nc["max"]))),
+                    max=numbers.number(Fraction(str(nc["max"]))),
                     why=nc["justification"],
                 )
             )

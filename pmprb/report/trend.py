@@ -16,12 +16,12 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from ..display import md
-from ..escape import cells, json_dumps, terminal
-from ..i18n import _
-from ..trend import History, Trend
-from .csvout import CsvLocale, write_csv
-from .record import num, percent, text
+from pmprb.analysis.trend import History, Trend
+from pmprb.base.escape import cells, json_dumps, terminal
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _
+from pmprb.report.csvout import CsvLocale, write_csv
+from pmprb.report.record import num, percent, text
 
 
 def trend_record(t: Trend) -> dict[str, Any]:

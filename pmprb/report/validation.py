@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..display import md
-from ..errors import Problem
-from ..escape import github_data, github_property, json_dumps, line, xml_text
-from ..i18n import _, ngettext
-from ..validate import FileReport, Report
-from . import FOLD_OVER, ValidateFormat
+from pmprb.analysis.validate import FileReport, Report
+from pmprb.base.errors import Problem
+from pmprb.base.escape import github_data, github_property, json_dumps, line, xml_text
+from pmprb.base.escape import markdown as md
+from pmprb.base.i18n import _, ngettext
+from pmprb.report import FOLD_OVER, ValidateFormat
 
 
 def resolve(fmt: ValidateFormat, environ: Mapping[str, str]) -> ValidateFormat:

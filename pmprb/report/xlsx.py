@@ -11,7 +11,7 @@ footer. Charts are native Excel charts; the unit x area matrix and the shares ca
 colour scales.
 
 Every text cell is an inline string (never a formula, whatever it starts with),
-neutralised as in CSV and made safe for a workbook (display.excel_text: control
+neutralised as in CSV and made safe for a workbook (escape.excel_text: control
 characters shown as visible escapes such as `\\x1b`, cut at Excel's cell limit). An
 unknown number (None) is an empty cell.
 """
@@ -24,14 +24,14 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..batch import Batch, Group
-from ..display import excel_text
-from ..i18n import _
-from .batch import UNIT_COLUMNS, group_label, share_columns, unit_rows
-from .record import num
+from pmprb.analysis.batch import Batch, Group
+from pmprb.base.escape import excel_text
+from pmprb.base.i18n import _
+from pmprb.report.batch import UNIT_COLUMNS, group_label, share_columns, unit_rows
+from pmprb.report.record import num
 
 if TYPE_CHECKING:
-    from ..trend import Trend
+    from pmprb.analysis.trend import Trend
 
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
 CHART_UNITS = 150  # a ranking chart shows at most this many units (else it is left out)
@@ -389,7 +389,7 @@ def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
 def _trend_sheet(book: _Book, ws: Any, trends: list[Trend]) -> None:
     """Every pair's rows (report.trend.trend_rows), the kinds of row in words, each value
     in its own number format: an index, a share, a count of units."""
-    from .trend import TREND_COLUMNS, trend_rows
+    from pmprb.report.trend import TREND_COLUMNS, trend_rows
 
     kinds = {
         "unit": _("unit in both years"),
