@@ -205,6 +205,13 @@ def test_review_columns_follow_the_units_and_are_labelled_as_the_reviewers(
     # counts: the reviewer's count cells only on the counts question
     assert ws.cell(rows["p.a1.i6.c"], cols["Reviewer's count 1"]).protection.locked is False
     assert ws.cell(r, cols["Reviewer's count 1"]).protection.locked is True
+    # a template without reviews prints the unit's columns (to Note) one page wide; a
+    # workbook holding reviews prints them all
+    assert ws.print_area == f"'Answers'!$A$1:${get_column_letter(cols['Note'])}${ws.max_row}"
+    reviewed = openpyxl.load_workbook(
+        convert(runner, MINI_REVIEW, tmp_path / "r.xlsx", "--rules", str(MINI))
+    )["Answers"]
+    assert not reviewed.print_area  # none set: the whole sheet
     # mini allows no line to be not counted: both not-counted columns are hidden, locked
     for name in ("Not counted: the justification", "Reviewer: not counted, the justification"):
         assert ws.column_dimensions[get_column_letter(cols[name])].hidden, name

@@ -306,6 +306,11 @@ def workbook_bytes(
     sheet.autofilter(ANSWERS_HEADER, 0, max(last, ANSWERS_HEADER), len(columns) - 1)
     _protect(sheet)
     _print_setup(sheet, ANSWERS_HEADER, ANSWERS_HEADER - 1)
+    # One page wide, every column would print too small to read: until the workbook holds
+    # a review, only the unit's columns print (clearing the print area prints them all).
+    if not any(isinstance(a, LongAnswer) and a.review is not None for a in answers.values()):
+        unit_last = max(j for j, col in enumerate(columns) if col.side == "unit")
+        sheet.print_area(0, 0, max(last, ANSWERS_HEADER), unit_last)
 
     # --- published scores -----------------------------------------------------------
     scols = score_columns()
