@@ -487,3 +487,16 @@ def test_a_reviewed_workbook_in_libreoffice(runner: CliRunner, tmp_path: Path) -
     del again["results"]
     assert again == expected
     assert len(expected["differences"]) == 8  # Dinkes's review blocks with their notes
+
+
+def test_every_field_of_the_long_form_has_a_column() -> None:
+    """The workbook holds whatever the long form holds: a field added to LongAnswer, its
+    review block or the appeal without a column would be lost by `convert`."""
+    from pmprb.assessment import Appeal, LongAnswer, Review
+    from pmprb.workbook.layout import answer_columns
+
+    paths = {c.path for c in answer_columns() if c.kind != "written"}
+    wanted: set[tuple[str, ...]] = {(f,) for f in LongAnswer.model_fields if f != "review"}
+    wanted |= {("review", f) for f in Review.model_fields if f != "appeal"}
+    wanted |= {("review", "appeal", f) for f in Appeal.model_fields}
+    assert paths == wanted
