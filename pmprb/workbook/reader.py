@@ -108,6 +108,16 @@ def _quote(sheet: str) -> str:
     return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
 
 
+def _filled(cell: Cell | None) -> bool:
+    """A cell holds anything at all (text only blanks is empty)."""
+    return cell is not None and (cell.kind != "s" or bool(cell.text.strip()))
+
+
+def _split(path: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """A field's path as the mapping it is in and its own name."""
+    return path[:-1], path[-1]
+
+
 def number(text: str) -> int | Decimal:
     """A number cell's stored digits as an exact int or Decimal.
 
@@ -325,10 +335,18 @@ class _Reader:
         id_col = cols["id"]
         self.keys[("answers",)] = (sheet.name, header, id_col)
         self._merged(sheet, header + 1, [id_col, *(cols[c.key] for c in fill)])
+        # each column once: its position, and the mapping its field is in (`review`...)
+        plans = [(c, cols[c.key], *_split(c.path)) for c in fill]
+        unit = [p for p in plans if p[0].side == "unit"]
+        review = [p for p in plans if p[0].side != "unit"]
+        cells = sheet.cells
+        # the rows with any review cell filled (the others hold no review to locate)
+        review_cols = {p[1] for p in review}
+        review_rows = {r for (r, c), cell in cells.items() if c in review_cols and _filled(cell)}
         answers: dict[str, Any] = {}
-        rows = sorted({r for (r, c) in sheet.cells if c == id_col and r > header})
+        rows = sorted({r for (r, c) in cells if c == id_col and r > header})
         for row in rows:
-            id_cell = sheet.cells[(row, id_col)]
+            id_cell = cells[(row, id_col)]
             if id_cell.kind not in ("s", "n") or not id_cell.text.strip():
                 continue
             qid = id_cell.text.strip()
@@ -341,14 +359,12 @@ class _Reader:
                 continue
             loc: Loc = ("answers", qid)
             self.keys[loc] = id_spot
-            answer_spot = (sheet.name, row, cols["answer"])
-            self.cells[loc] = answer_spot
+            self.cells[loc] = (sheet.name, row, cols["answer"])
             inputs = self.meta.get(f"counts.{qid}", "").split("\t")
             entry: dict[str, Any] = {}
             skip: set[tuple[str, ...]] = set()  # mappings left out: a cell could not be read
-            for c in fill:
-                spot = (sheet.name, row, cols[c.key])
-                *parents, field = c.path
+            for c, col, parents, field in unit + review if row in review_rows else unit:
+                spot = (sheet.name, row, col)
                 floc: Loc = (*loc, *parents)  # the mapping the field is in
                 for depth in range(len(parents)):  # `review`, `review.appeal`: their first cell
                     self.cells.setdefault((*loc, *parents[: depth + 1]), spot)
@@ -362,13 +378,16 @@ class _Reader:
                     self.cells[(*floc, field, name)] = spot
                 else:
                     self.cells[(*floc, field)] = spot
-                value = self._value(sheet.cells.get((row, cols[c.key])), spot, c.kind, loc)
+                cell = cells.get((row, col))
+                if cell is None:
+                    continue
+                value = self._value(cell, spot, c.kind, loc)
                 if value is None:
                     continue
                 if c.kind == "status":
                     value = self._status(value, spot, (*floc, field))
                     if value is None:  # said why; the appeal is left out (not "missing")
-                        skip.add(tuple(parents))
+                        skip.add(parents)
                         continue
                 target = entry
                 for part in parents:

@@ -213,18 +213,22 @@ def workbook_bytes(
     id_width = min(max((len(q) for q in loaded.questions), default=10) + 2, 30)
     any_counts = any(ref.question.counts is not None for ref in loaded.questions.values())
     any_not_counted = any(ref.not_counted for ref in loaded.questions.values())
+    hidden: set[int] = set()
     for j, col in enumerate(columns):
-        # a column no question can use is hidden (it prints narrower), not left out
-        unused = (col.kind == "count" and not any_counts) or (
+        # a column no question can use is hidden (it prints narrower), not left out; its
+        # cells are not written (a cell without a record is locked)
+        if (col.kind == "count" and not any_counts) or (
             col.kind == "reason" and not any_not_counted
-        )
+        ):
+            hidden.add(j)
         width = id_width if col.key == "id" else col.width
-        sheet.set_column(j, j, width, None, {"hidden": unused})
+        sheet.set_column(j, j, width, None, {"hidden": j in hidden})
         style = f["header"] if col.kind == "written" else f[f"header_{col.side}"]
         sheet.write_string(ANSWERS_HEADER, j, col.header, style)
     sheet.set_row(ANSWERS_HEADER, 45)
     _side_bands(sheet, ANSWERS_HEADER - 1, columns, f)
     counts_meta: list[tuple[str, str]] = []
+    statuses = appeal_labels()  # an appeal's status -> its label in this language
     row = ANSWERS_HEADER + 1
 
     def group(node: Node, depth: int) -> None:
@@ -254,6 +258,8 @@ def workbook_bytes(
                 if col.key in ("question", "options"):
                     texts.append((col.width, _written_text(col.key, q, scale)))
                 _written(sheet, row, j, col, q, ref.maximum, scale, f)
+                continue
+            if j in hidden:
                 continue
             value = _field(raw, col.path)
             loc = ("answers", q.id, *col.path)
@@ -285,16 +291,15 @@ def workbook_bytes(
                 if not ref.not_counted:
                     sheet.write_blank(row, j, None, f["unused"])
                     continue
-                sheet.write_string(row, j, value if isinstance(value, str) else "", text)
+                _text_cell(sheet, row, j, value if isinstance(value, str) else "", text)
             elif col.kind == "status":
-                labels = appeal_labels()
-                sheet.write_string(row, j, labels[value] if value else "", text)
-                _status_validation(valid, sheet, row, j, col.header, list(labels.values()))
+                _text_cell(sheet, row, j, statuses[value] if value else "", text)
+                _status_validation(valid, sheet, row, j, col.header, list(statuses.values()))
             elif col.kind == "lines":
                 items = value or ()
-                sheet.write_string(row, j, "\n".join(items), text)
+                _text_cell(sheet, row, j, "\n".join(items), text)
             else:
-                sheet.write_string(row, j, str(value or ""), text)
+                _text_cell(sheet, row, j, str(value or ""), text)
         sheet.set_row(row, _height(texts))
         row += 1
 
@@ -421,7 +426,7 @@ def workbook_bytes(
         *((f"header.{c.key}", c.header) for c in columns),
         *((f"score.{c.key}", c.header) for c in scols),
         *((f"counts.{qid}", inputs) for qid, inputs in counts_meta),
-        *((f"status.{status}", label) for status, label in appeal_labels().items()),
+        *((f"status.{status}", label) for status, label in statuses.items()),
     ]
     for i, (name, value) in enumerate(entries):
         meta.write_string(i, 0, name)
@@ -434,6 +439,14 @@ def workbook_bytes(
     valid.flush()
     book.close()
     return out.getvalue()
+
+
+def _text_cell(sheet: Any, row: int, col: int, text: str, style: Any) -> None:
+    """A text cell to fill in; an empty one is a blank cell (no value for a reader to scan)."""
+    if text:
+        sheet.write_string(row, col, text, style)
+    else:
+        sheet.write_blank(row, col, None, style)
 
 
 def _field(raw: Any, path: tuple[str, ...]) -> Any:
