@@ -500,3 +500,27 @@ def test_every_field_of_the_long_form_has_a_column() -> None:
     wanted |= {("review", f) for f in Review.model_fields if f != "appeal"}
     wanted |= {("review", "appeal", f) for f in Appeal.model_fields}
     assert paths == wanted
+
+
+def test_a_misspelt_status_in_indonesian_gets_a_did_you_mean(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "r.xlsx"
+    run(
+        runner, "--lang", "id", "convert", str(MINI_REVIEW), "-o", str(target), "--rules", str(MINI)
+    )
+    wb = openpyxl.load_workbook(target)
+    ws = wb["Jawaban"]
+    _h, cols = header_columns(ws)
+    row = question_rows(ws)["p.a1.i6.a"]
+    ws.cell(row, cols["Status sanggah"]).value = "ditolk"
+    wb.save(target)
+    result = runner.invoke(app, ["--lang", "id", "score", str(target), "--rules", str(MINI)])
+    assert result.exit_code == 1
+    cell = f"{get_column_letter(cols['Status sanggah'])}{row}"
+    expected = (
+        f"r.xlsx:{row}:{cols['Status sanggah']}: [error] bad_option: Jawaban!{cell}: 'ditolk' "
+        "bukan status sanggah; pilih salah satu dari: diajukan, diterima, ditolak, dicabut "
+        "(maksud Anda 'ditolak'?)"
+    )
+    assert expected in result.stderr, result.stderr
