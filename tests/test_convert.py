@@ -37,9 +37,38 @@ def _number(lo: Decimal, hi: Decimal) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def answer(draw: Any, qid: str) -> Any:
+def review(draw: Any, qid: str) -> dict[str, Any]:
+    """A review block: the reviewer's value (or none: a note only), the texts, an appeal."""
+    value = draw(answer(qid, reviewed=False))
+    out: dict[str, Any] = {}
+    if draw(st.booleans()):
+        if isinstance(value, dict):
+            out.update({k: v for k, v in value.items() if k in ("answer", "counts")})
+        else:
+            out["answer"] = value
+    for name in ("note", "recommendation", "by", "response"):
+        if draw(st.booleans()):
+            out[name] = draw(NOTE if name == "note" else WORD)
+    if draw(st.booleans()):
+        appeal: dict[str, Any] = {
+            "status": draw(st.sampled_from(["submitted", "accepted", "rejected", "withdrawn"]))
+        }
+        if draw(st.booleans()):
+            appeal["reason"] = draw(WORD)
+        out["appeal"] = appeal
+    return out or {"by": draw(WORD)}
+
+
+@st.composite
+def answer(draw: Any, qid: str, reviewed: bool = True) -> Any:
     ref = LOADED.questions[qid]
     scale = ref.scale
+    if reviewed and draw(st.integers(0, 3)) == 0:
+        given = draw(answer(qid, reviewed=False))
+        long = given if isinstance(given, dict) else {"answer": given}
+        if draw(st.integers(0, 4)) == 0:  # a review of a question the unit left blank
+            long = {}
+        return {**long, "review": draw(review(qid))}
     if ref.question.counts is not None and draw(st.booleans()):
         names = list(ref.question.counts.inputs)
         counts = {n: draw(st.integers(0, 10**6)) for n in names}

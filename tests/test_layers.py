@@ -68,3 +68,12 @@ def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
     bad = tmp_path / "m.py"
     bad.write_text("def f():\n    from pmprb.report.table import render\n")
     assert imports(bad) == [(2, "report.table")]
+
+
+def test_the_workbook_knows_the_appeal_statuses_of_the_model() -> None:
+    from typing import get_args
+
+    from pmprb.inputs.workbook.layout import APPEAL_STATUSES
+    from pmprb.model.assessment import Appeal
+
+    assert get_args(Appeal.model_fields["status"].annotation) == APPEAL_STATUSES

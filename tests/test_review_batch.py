@@ -9,11 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from pmprb.cli import app
 
-from .conftest import MINI, ROOT, write
+from .conftest import MINI, ROOT, need_program, write
 
 CITY = ROOT / "assessments" / "kota-sukamaju-2021"
 
@@ -178,3 +179,70 @@ def test_the_review_workbook_takes_control_characters(runner: CliRunner, tmp_pat
     assert code == 0, err
     rows = [[c.value for c in r] for r in load_workbook(target).worksheets[0].iter_rows()]
     assert rows[1][3] == "Dinas \\x1b[2J\\x01X"
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_review_rekap_workbook_prints_like_the_main_rekap(
+    runner: CliRunner, tmp_path: Path, lang: str
+) -> None:
+    """Written with the main rekap's writer: A4 landscape, one page wide, the header row
+    repeated and frozen, no two columns with the same header, numbers with formats."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / "r.xlsx"
+    result = runner.invoke(
+        app,
+        ["--lang", lang, "batch", str(CITY), "--basis", "both", "-f", "xlsx", "-o", str(target)],
+    )
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(target)
+    assert wb.sheetnames == {"en": ["Units", "Areas"], "id": ["Unit", "Area"]}[lang]
+    page = {"en": "Page &P of &N", "id": "Halaman &P dari &N"}[lang]
+    for ws in wb:
+        heads = [c.value for c in ws[1]]
+        assert len(set(heads)) == len(heads), heads
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("landscape", 9, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage  # type: ignore[union-attr]
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes == "A2"
+        assert ws.oddFooter.center.text == page  # type: ignore[union-attr]
+    units = wb.worksheets[0]
+    heads = [c.value for c in units[1]]
+    want = {"en": ("Category", "Review category"), "id": ("Kategori", "Kategori reviu")}[lang]
+    assert [h for h in heads if h in want] == list(want)
+    rows = {r[2].value: r for r in units.iter_rows(min_row=2)}
+    dinkes = rows["1.02.01"]  # 58.69 own, 57.40 reviewed (README)
+    index = heads.index({"en": "Index", "id": "Indeks"}[lang])
+    assert (dinkes[index].value, dinkes[index].number_format) == (58.69, "0.00")
+    assert dinkes[index + 2].value == 57.4
+    assert units.max_row == 1 + 6  # the six Sukamaju units
+
+
+def test_the_review_rekap_workbook_opens_in_libreoffice(runner: CliRunner, tmp_path: Path) -> None:
+    import subprocess
+
+    soffice = need_program("soffice")
+    target = tmp_path / "review.xlsx"
+    result = runner.invoke(
+        app, ["batch", str(CITY), "--basis", "both", "-f", "xlsx", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")

@@ -94,7 +94,8 @@ def test_template_layout(runner: CliRunner, tmp_path: Path) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage  # type: ignore[union-attr]
     assert ws.page_setup.fitToWidth in (None, 1)
     assert ws.page_setup.fitToHeight == 0
-    assert ws.print_title_rows == f"${header}:${header}"
+    # the header row and the row above it, which labels the unit's and the reviewer's columns
+    assert ws.print_title_rows == f"${header - 1}:${header}"
     answer_cell = ws.cell(r, cols["Answer"]).coordinate
     dv = next(d for d in ws.data_validations.dataValidation if answer_cell in d.sqref)
     assert (dv.type, dv.formula1) == ("list", '"A,B,C"')
@@ -269,7 +270,7 @@ def test_sorted_rows_read_the_same(runner: CliRunner, filled: Path) -> None:
 
     def reverse(wb: Any, ws: Any, cols: dict[str, int], rows: dict[str, int]) -> None:
         ordered = sorted(rows.values())
-        values = [[ws.cell(r, c).value for c in range(1, 10)] for r in ordered]
+        values = [[ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in ordered]
         for r, row in zip(ordered, reversed(values), strict=True):
             for c, v in enumerate(row, start=1):
                 ws.cell(r, c).value = v
@@ -286,7 +287,7 @@ def test_deleted_row_is_a_missing_question(runner: CliRunner, filled: Path) -> N
     found = problems(runner, filled)
     missing = next(p for p in found if p["code"] == "missing_answers")
     assert "h.x.a" in missing["message"]
-    assert missing["message"].startswith("Answers!A3: ")
+    assert missing["message"].startswith("Answers!A4: ")  # the header row
 
 
 def test_duplicated_row(runner: CliRunner, filled: Path) -> None:

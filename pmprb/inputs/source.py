@@ -28,7 +28,7 @@ class Source:
     made_for: str | None = None  # a workbook's recorded rule set digest
 
 
-# Names read as workbooks by pmprb.workbook (the other spreadsheet kinds get a clear
+# Names read as workbooks by pmprb.inputs.workbook (the other spreadsheet kinds get a clear
 # problem there); everything else is YAML. Checked here so that YAML runs never import it.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx")
 

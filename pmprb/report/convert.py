@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from pmprb.base.errors import ProblemsError
 from pmprb.base.i18n import _
 from pmprb.inputs.loader import Pending
@@ -78,9 +80,26 @@ def _scalar(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+def _fields(model: BaseModel, indent: str) -> list[str]:
+    """A model's fields that are not at their default, one a line; a nested model (the
+    review block, its appeal) as a block of its own."""
+    out: list[str] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None or value == info.default:
+            continue
+        if isinstance(value, BaseModel):
+            out.append(f"{indent}{name}:")
+            out += _fields(value, indent + "  ")
+        else:
+            out.append(f"{indent}{name}: {_scalar(value)}")
+    return out
+
+
 def answer_yaml(model: AnswerFile, note: str = "") -> str:
     """An answer file's text: the short form where only the answer is given, else the long
-    form with every field that is not at its default (whatever fields LongAnswer has)."""
+    form with every field that is not at its default (whatever fields LongAnswer and its
+    review block have)."""
     lines = [f"# {note}"] if note else []
     lines += [
         f"rules: {_text(model.rules)}",
@@ -91,7 +110,6 @@ def answer_yaml(model: AnswerFile, note: str = "") -> str:
         f"  instansi: {_text(model.unit.instansi)}",
         "answers:" + ("" if model.answers else " {}"),
     ]
-    fields = LongAnswer.model_fields
     for qid, given in model.answers.items():
         key = _text(qid)
         if given is None:
@@ -100,11 +118,7 @@ def answer_yaml(model: AnswerFile, note: str = "") -> str:
             lines.append(f"  {key}: {_scalar(given)}")
         else:
             lines.append(f"  {key}:")
-            for name, info in fields.items():
-                value = getattr(given, name)
-                if value is None or value == info.default:
-                    continue
-                lines.append(f"    {name}: {_scalar(value)}")
+            lines += _fields(given, "    ")
     if model.scores:
         lines.append("scores:")
         for nid, points in model.scores.items():

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pmprb.analysis.batch import AreaGap, Batch, ReviewGap, review_gaps
-from pmprb.base.escape import cell, cells, excel_text, json_dumps, terminal
+from pmprb.base.escape import cell, cells, json_dumps, terminal
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _
 from pmprb.report.batch import group_label
@@ -231,69 +231,66 @@ def render_review(batch: Batch) -> RenderableType:
 def review_xlsx(batch: Batch) -> bytes:
     """A workbook: one sheet of units (both indices and the gap), one of areas (mean gap).
 
-    openpyxl is imported here only; every text cell is neutralised and stored as text.
+    Written like the main rekap workbook (report/xlsx.py, xlsxwriter imported there only):
+    the same print set-up, header row and cells (every text cell neutralised, stored as
+    text; an unknown number left empty).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from pmprb.report.xlsx import FORMAT_INDEX, FORMAT_INT, FORMAT_SHARE, RekapBook
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def add(ws: Any, values: list[Any], header: bool = False) -> None:
-        row = []
-        for value in values:
-            c = WriteOnlyCell(ws, value=excel_text(value) if isinstance(value, str) else value)
-            if isinstance(value, str):
-                c.data_type = "s"
-            if header:
-                c.font = bold
-            row.append(c)
-        ws.append(row)
-
-    units = wb.create_sheet(_("Units"))
-    add(
-        units,
-        [
-            _("Rule set"),
-            _("Year"),
-            _("Code"),
-            _("Unit"),
-            _("Index"),
-            _("Category"),
-            _("Review"),
-            _("Category"),
-            _("Gap"),
-            _("Reviewed"),
-            _("Questions"),
-        ],
-        True,
-    )
-    areas = wb.create_sheet(_("Areas"))
-    add(areas, [_("Rule set"), _("Year"), _("Area"), _("Mean gap"), _("Units")], True)
+    buf = io.BytesIO()
+    book = RekapBook(batch, buf)
+    units = book.sheet(_("Units"), _("self-assessment and review"))
+    areas = book.sheet(_("Areas"), _("Where self-assessment runs furthest above review"))
+    unit_headers = [
+        (_("Rule set"), None, 20),
+        (_("Year"), FORMAT_INT, 7),
+        (_("Code"), None, 11),
+        (_("Unit"), None, 40),
+        (_("Index"), FORMAT_INDEX, 8),
+        (_("Category"), None, 9),
+        (_("Review"), FORMAT_INDEX, 8),
+        (_("Review category"), None, 9),
+        (_("Gap"), FORMAT_INDEX, 8),
+        (_("Reviewed"), FORMAT_INT, 9),
+        (_("Questions"), FORMAT_INT, 10),
+    ]
+    area_headers = [
+        (_("Rule set"), None, 20),
+        (_("Year"), FORMAT_INT, 7),
+        (_("Area"), None, 40),
+        (_("Mean gap"), FORMAT_SHARE, 10),
+        (_("Units"), FORMAT_INT, 8),
+    ]
+    for ws, headers in ((units, unit_headers), (areas, area_headers)):
+        book.table(
+            ws, [h for h, _f, _w in headers], [None] * len(headers), [w for _h, _f, w in headers]
+        )
+    unit_fmts = [f for _h, f, _w in unit_headers]
+    area_fmts = [f for _h, f, _w in area_headers]
+    u = a = 0
     for g, rows, gaps in _groups(batch):
         label = group_label(g)
         for r in rows:
-            add(
-                units,
-                [
-                    label,
-                    g.year,
-                    r.unit.code,
-                    r.unit.name,
-                    float(r.unit.index),
-                    r.unit.category or "",
-                    float(r.review.index),
-                    r.review.category or "",
-                    float(r.gap),
-                    r.unit.reviewed,
-                    r.unit.questions,
-                ],
-            )
-        for a in gaps:
-            add(
-                areas, [label, g.year, a.name, num(a.mean) if a.mean is not None else None, a.units]
-            )
-    buf = io.BytesIO()
-    wb.save(buf)
+            u += 1
+            values = [
+                label,
+                g.year,
+                r.unit.code,
+                r.unit.name,
+                float(r.unit.index),
+                r.unit.category or "",
+                float(r.review.index),
+                r.review.category or "",
+                float(r.gap),
+                r.unit.reviewed,
+                r.unit.questions,
+            ]
+            book.row(units, u, values, unit_fmts)
+        for gap in gaps:
+            a += 1
+            mean = num(gap.mean) if gap.mean is not None else None
+            book.row(areas, a, [label, g.year, gap.name, mean, gap.units], area_fmts)
+    book.finish(units, u, len(unit_headers))
+    book.finish(areas, a, len(area_headers))
+    book.wb.close()
     return buf.getvalue()

@@ -5,6 +5,13 @@ xlsxwriter writes it: it is fast, writes exactly what is asked (numbers as their
 digits, so a Decimal keeps its value), and supports everything the template needs (data
 validation with input messages and error alerts, protection without a password, very
 hidden sheets, custom properties, print set-up). The layout comes from layout.py.
+
+The answers sheet has three groups of fill-in columns, each coloured and labelled in the
+row above the headers: the unit's (answer, counts, not-counted marking, data dukung,
+note), the reviewer's (the review block's value, note, recommendation, name) and the
+appeal (the unit's appeal, the reviewer's response). Columns no question of the rule set
+can use (counts, not-counted markings) are hidden, not left out: the reader finds every
+column of the layout.
 """
 
 from __future__ import annotations
@@ -21,15 +28,19 @@ from pmprb.inputs.workbook.layout import (
     FORMAT,
     META_SHEET,
     Column,
+    Side,
     answer_columns,
+    appeal_labels,
     identity_rows,
     score_columns,
     sheet_names,
+    side_labels,
 )
-from pmprb.model.assessment import PublishedScore
+from pmprb.model.assessment import LongAnswer, PublishedScore
 from pmprb.model.rules import ChoiceScale, LoadedRules, Node, NumberScale, Question
 
-HEADER_ROW = 2  # 0-based row of the column headers on the answers and scores sheets
+HEADER_ROW = 2  # 0-based row of the column headers on the scores sheet
+ANSWERS_HEADER = 3  # ... and on the answers sheet, below the row labelling the column groups
 MAX_DIGITS = 15  # significant digits a spreadsheet cell keeps
 # a fixed date in the file's properties: the same inputs give the same bytes
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -200,12 +211,25 @@ def workbook_bytes(
         f["hint"],
     )
     id_width = min(max((len(q) for q in loaded.questions), default=10) + 2, 30)
+    any_counts = any(ref.question.counts is not None for ref in loaded.questions.values())
+    any_not_counted = any(ref.not_counted for ref in loaded.questions.values())
+    hidden: set[int] = set()
     for j, col in enumerate(columns):
-        sheet.set_column(j, j, id_width if col.key == "id" else col.width)
-        sheet.write_string(HEADER_ROW, j, col.header, f["header"])
-    sheet.set_row(HEADER_ROW, 32)
+        # a column no question can use is hidden (it prints narrower), not left out; its
+        # cells are not written (a cell without a record is locked)
+        if (col.kind == "count" and not any_counts) or (
+            col.kind == "reason" and not any_not_counted
+        ):
+            hidden.add(j)
+        width = id_width if col.key == "id" else col.width
+        sheet.set_column(j, j, width, None, {"hidden": j in hidden})
+        style = f["header"] if col.kind == "written" else f[f"header_{col.side}"]
+        sheet.write_string(ANSWERS_HEADER, j, col.header, style)
+    sheet.set_row(ANSWERS_HEADER, 45)
+    _side_bands(sheet, ANSWERS_HEADER - 1, columns, f)
     counts_meta: list[tuple[str, str]] = []
-    row = HEADER_ROW + 1
+    statuses = appeal_labels()  # an appeal's status -> its label in this language
+    row = ANSWERS_HEADER + 1
 
     def group(node: Node, depth: int) -> None:
         nonlocal row
@@ -225,13 +249,6 @@ def workbook_bytes(
         ref = loaded.questions[q.id]
         scale = ref.scale
         raw = answers.get(q.id)
-        long = raw if hasattr(raw, "evidence") else None
-        fields: dict[str, Any] = {}
-        if long is not None:
-            # every field of the long form, whatever later issues add to it
-            fields = {name: getattr(long, name) for name in type(long).model_fields}
-        elif raw is not None:
-            fields = {"answer": raw}
         names_ = list(q.counts.inputs) if q.counts is not None else []
         if names_:
             counts_meta.append((q.id, "\t".join(names_)))
@@ -242,34 +259,47 @@ def workbook_bytes(
                     texts.append((col.width, _written_text(col.key, q, scale)))
                 _written(sheet, row, j, col, q, ref.maximum, scale, f)
                 continue
-            value = fields.get(col.field or "")
+            if j in hidden:
+                continue
+            value = _field(raw, col.path)
+            loc = ("answers", q.id, *col.path)
+            text, number = f[f"fill_text_{col.side}"], f[f"fill_number_{col.side}"]
             if col.kind == "count":
                 if q.counts is None:
                     sheet.write_blank(row, j, None, f["unused"])
                     continue
                 given = value.get(names_[col.index]) if isinstance(value, dict) else None
                 if given is None:
-                    sheet.write_blank(row, j, None, f["fill_number"])
+                    sheet.write_blank(row, j, None, number)
                 else:
-                    sheet.write_number(
-                        row, j, _exact(("answers", q.id, "counts"), given), f["fill_number"]
-                    )
+                    sheet.write_number(row, j, _exact(loc, given), number)
                 label = q.counts.inputs[names_[col.index]]
                 _count_validation(valid, sheet, row, j, label)
             elif col.kind == "value":
                 if isinstance(value, str):
-                    sheet.write_string(row, j, value, f["fill_text"])
+                    sheet.write_string(row, j, value, text)
                 elif value is not None:
-                    sheet.write_number(row, j, _exact(("answers", q.id), value), f["fill_number"])
+                    # the unit's short-form answer is at `answers.<id>` itself
+                    at = loc if col.side != "unit" or isinstance(raw, LongAnswer) else loc[:2]
+                    sheet.write_number(row, j, _exact(at, value), number)
                 else:
-                    style = f["fill_text"] if isinstance(scale, ChoiceScale) else f["fill_number"]
-                    sheet.write_blank(row, j, None, style)
-                _answer_validation(valid, sheet, row, j, scale, lists)
+                    sheet.write_blank(
+                        row, j, None, text if isinstance(scale, ChoiceScale) else number
+                    )
+                _answer_validation(valid, sheet, row, j, scale, lists, col.header)
+            elif col.kind == "reason":
+                if not ref.not_counted:
+                    sheet.write_blank(row, j, None, f["unused"])
+                    continue
+                _text_cell(sheet, row, j, value if isinstance(value, str) else "", text)
+            elif col.kind == "status":
+                _text_cell(sheet, row, j, statuses[value] if value else "", text)
+                _status_validation(valid, sheet, row, j, col.header, list(statuses.values()))
             elif col.kind == "lines":
                 items = value or ()
-                sheet.write_string(row, j, "\n".join(items), f["fill_text"])
+                _text_cell(sheet, row, j, "\n".join(items), text)
             else:
-                sheet.write_string(row, j, str(value or ""), f["fill_text"])
+                _text_cell(sheet, row, j, str(value or ""), text)
         sheet.set_row(row, _height(texts))
         row += 1
 
@@ -277,10 +307,15 @@ def workbook_bytes(
     for top in rs.tree:
         group(top, 1)
     last = row - 1
-    sheet.freeze_panes(HEADER_ROW + 1, 1)
-    sheet.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(columns) - 1)
+    sheet.freeze_panes(ANSWERS_HEADER + 1, 1)
+    sheet.autofilter(ANSWERS_HEADER, 0, max(last, ANSWERS_HEADER), len(columns) - 1)
     _protect(sheet)
-    _print_setup(sheet, HEADER_ROW)
+    _print_setup(sheet, ANSWERS_HEADER, ANSWERS_HEADER - 1)
+    # One page wide, every column would print too small to read: until the workbook holds
+    # a review, only the unit's columns print (clearing the print area prints them all).
+    if not any(isinstance(a, LongAnswer) and a.review is not None for a in answers.values()):
+        unit_last = max(j for j, col in enumerate(columns) if col.side == "unit")
+        sheet.print_area(0, 0, max(last, ANSWERS_HEADER), unit_last)
 
     # --- published scores -----------------------------------------------------------
     scols = score_columns()
@@ -391,6 +426,7 @@ def workbook_bytes(
         *((f"header.{c.key}", c.header) for c in columns),
         *((f"score.{c.key}", c.header) for c in scols),
         *((f"counts.{qid}", inputs) for qid, inputs in counts_meta),
+        *((f"status.{status}", label) for status, label in statuses.items()),
     ]
     for i, (name, value) in enumerate(entries):
         meta.write_string(i, 0, name)
@@ -403,6 +439,47 @@ def workbook_bytes(
     valid.flush()
     book.close()
     return out.getvalue()
+
+
+def _text_cell(sheet: Any, row: int, col: int, text: str, style: Any) -> None:
+    """A text cell to fill in; an empty one is a blank cell (no value for a reader to scan)."""
+    if text:
+        sheet.write_string(row, col, text, style)
+    else:
+        sheet.write_blank(row, col, None, style)
+
+
+def _field(raw: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` in one entry of `answers` (a label or number, a LongAnswer with
+    its review block, or None): every field a column names, whatever later issues add."""
+    if not isinstance(raw, LongAnswer):
+        return raw if path == ("answer",) else None
+    value: Any = raw
+    for part in path:
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _side_bands(sheet: Any, row: int, columns: tuple[Column, ...], f: dict[str, Any]) -> None:
+    """The row above the headers: each group of fill-in columns labelled (merged over it)."""
+    spans: list[tuple[Side, int, int]] = []
+    for j, col in enumerate(columns):
+        if col.kind == "written":
+            continue
+        if spans and spans[-1][0] == col.side and spans[-1][2] == j - 1:
+            spans[-1] = (col.side, spans[-1][1], j)
+        else:
+            spans.append((col.side, j, j))
+    labels = side_labels()
+    sheet.set_row(row, 30)
+    for side, first, last in spans:
+        style = f[f"band_{side}"]
+        if first == last:
+            sheet.write_string(row, first, labels[side], style)
+        else:
+            sheet.merge_range(row, first, row, last, labels[side], style)
 
 
 def _written(
@@ -463,8 +540,9 @@ def _answer_validation(
     col: int,
     scale: ChoiceScale | NumberScale,
     lists: list[str],
+    title: str,
 ) -> None:
-    header = _limit(_("Answer"), 32)
+    header = _limit(title, 32)
     if isinstance(scale, ChoiceScale):
         labels = list(scale.options)
         shown = ", ".join(labels)
@@ -519,6 +597,32 @@ def _bound(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _status_validation(
+    valid: _Validations, sheet: Any, row: int, col: int, title: str, labels: list[str]
+) -> None:
+    shown = ", ".join(labels)
+    valid.add(
+        sheet,
+        row,
+        col,
+        {
+            "validate": "list",
+            "source": labels,
+            "input_title": _limit(title, 32),
+            "input_message": _limit(
+                _("Only if the unit appeals the review value. Choose one of: {options}").format(
+                    options=shown
+                ),
+                255,
+            ),
+            "error_title": _limit(_("Not an appeal status"), 32),
+            "error_message": _limit(
+                _("The appeal status must be one of: {options}").format(options=shown), 255
+            ),
+        },
+    )
+
+
 def _count_validation(valid: _Validations, sheet: Any, row: int, col: int, label: str) -> None:
     valid.add(
         sheet,
@@ -551,19 +655,25 @@ def _protect(sheet: Any) -> None:
     )
 
 
-def _print_setup(sheet: Any, header_row: int | None) -> None:
+def _print_setup(sheet: Any, header_row: int | None, first_row: int | None = None) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C&P / &N")
     if header_row is not None:
-        sheet.repeat_rows(header_row)
+        sheet.repeat_rows(header_row if first_row is None else first_row, header_row)
 
 
 def _formats(book: Any) -> dict[str, Any]:
     base = {"valign": "top", "text_wrap": True, "border": 1, "border_color": "#BFBFBF"}
-    fill = {**base, "locked": False, "bg_color": "#FFF2CC"}
+    # each side's fill-in colour and its header's: the unit yellow, the reviewer blue, the
+    # appeal orange
+    sides: dict[Side, tuple[str, str]] = {
+        "unit": ("#FFF2CC", "#FFD966"),
+        "review": ("#DDEBF7", "#9BC2E6"),
+        "appeal": ("#FCE4D6", "#F4B084"),
+    }
     greens = {1: "#C6E0B4", 2: "#E2EFDA", 3: "#F2F2F2"}
     out = {
         "title": book.add_format({"bold": True, "font_size": 14}),
@@ -574,9 +684,16 @@ def _formats(book: Any) -> dict[str, Any]:
         "written": book.add_format(base),
         "written_n": book.add_format({**base, "num_format": "0.0000"}),
         "unused": book.add_format({**base, "bg_color": "#EDEDED"}),
-        "fill_text": book.add_format({**fill, "num_format": "@"}),
-        "fill_number": book.add_format(fill),
     }
+    for side, (colour, strong) in sides.items():
+        fill = {**base, "locked": False, "bg_color": colour}
+        out[f"fill_text_{side}"] = book.add_format({**fill, "num_format": "@"})
+        out[f"fill_number_{side}"] = book.add_format(fill)
+        out[f"header_{side}"] = book.add_format({**base, "bold": True, "bg_color": strong})
+        out[f"band_{side}"] = book.add_format(
+            {**base, "bold": True, "bg_color": strong, "align": "center", "valign": "vcenter"}
+        )
+    out["fill_text"], out["fill_number"] = out["fill_text_unit"], out["fill_number_unit"]
     for depth, colour in greens.items():
         out[f"group{depth}"] = book.add_format({**base, "bold": True, "bg_color": colour})
         out[f"group{depth}_n"] = book.add_format(

@@ -40,6 +40,8 @@ SHEETS = ("rekap", "charts", "areas", "profile", "detail")
 TREND_SHEET = "trend"  # after the others (`batch --compare`)
 
 _INT, _INDEX, _SHARE, _POINTS, _VALUE = "0", "0.00", "0.0%", "0.0000", "0.00"
+# the number formats other rekap workbooks (report/review_batch.py) write with
+FORMAT_INT, FORMAT_INDEX, FORMAT_SHARE = _INT, _INDEX, _SHARE
 
 # The rekap sheet, people first: the unit beside its index, the components, then what a
 # program or an auditor needs (printed only when several rule sets or years are mixed).
@@ -100,8 +102,9 @@ def _page_text(text: str, room: int) -> str:
     return out
 
 
-class _Book:
-    """The workbook being written, its formats, and the set-up every sheet shares."""
+class RekapBook:
+    """The workbook being written, its formats, and the set-up every sheet shares (the
+    main rekap here and the review rekap, report/review_batch.py)."""
 
     def __init__(self, batch: Batch, buf: io.BytesIO) -> None:
         import xlsxwriter
@@ -198,7 +201,7 @@ def _scale(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int
 def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
     """The workbook's bytes; with `trends` (batch --compare), a trend sheet at the end."""
     buf = io.BytesIO()
-    book = _Book(batch, buf)
+    book = RekapBook(batch, buf)
     rekap = book.sheet(SHEETS[0], _("Ranking"))
     charts = book.sheet(SHEETS[1], _("Charts"))
     areas = book.sheet(SHEETS[2], _("Areas per unit"))
@@ -386,7 +389,7 @@ def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
     return _with_rows(buf.getvalue(), SHEETS.index("detail") + 1, n_detail, _detail(batch, styles))
 
 
-def _trend_sheet(book: _Book, ws: Any, trends: list[Trend]) -> None:
+def _trend_sheet(book: RekapBook, ws: Any, trends: list[Trend]) -> None:
     """Every pair's rows (report.trend.trend_rows), the kinds of row in words, each value
     in its own number format: an index, a share, a count of units."""
     from pmprb.report.trend import TREND_COLUMNS, trend_rows
@@ -547,7 +550,7 @@ def _with_rows(book: bytes, sheet: int, rows: int, xml: Iterator[str]) -> bytes:
 
 
 def _charts(
-    book: _Book,
+    book: RekapBook,
     ws: Any,
     groups: Sequence[Group],
     group_rows: list[tuple[int, int]],

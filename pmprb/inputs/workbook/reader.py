@@ -9,7 +9,8 @@ cells, a question row given twice) comes back as problems of their own.
 
 Rows are found by the question id in the ID column, never by position: a sorted or
 reordered sheet reads the same; a deleted row is a question with no entry. Columns are
-found by the headers recorded in the hidden metadata sheet.
+found by the headers recorded in the hidden metadata sheet; a workbook of an older layout
+(layout.READS) is read with the columns it has (layout 1 has no review columns).
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ from typing import Any
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.base.i18n import _
 from pmprb.base.limits import current as current_limits
-from pmprb.inputs.loader import Loc, Pending
+from pmprb.inputs.loader import Loc, Pending, shorten, suggest
 from pmprb.inputs.source import Source
 from pmprb.inputs.workbook.cells import Book, Cell, Sheet, ref
 from pmprb.inputs.workbook.layout import (
-    FORMAT,
     META_SHEET,
+    READS,
     Column,
     answer_columns,
+    appeal_labels,
     identity_rows,
     score_columns,
 )
@@ -83,13 +85,14 @@ def read_workbook(shown: str, raw: bytes) -> Source:
         ).format(sheet=META_SHEET)
         raise ProblemsError([Problem(shown, None, None, "xlsx_not_lke", message)])
     meta = _meta(book.sheet(META_SHEET))
-    if meta.get("format") != FORMAT:
+    version = READS.get(meta.get("format", ""))
+    if version is None:
         message = _(
             "this workbook has the layout '{found}', which this pmprb does not read "
             "(it reads '{known}')"
-        ).format(found=meta.get("format", "?"), known=FORMAT)
+        ).format(found=meta.get("format", "?"), known=", ".join(READS))
         raise ProblemsError([Problem(shown, None, None, "xlsx_not_lke", message)])
-    return _Reader(shown, book, meta).read()
+    return _Reader(shown, book, meta, version).read()
 
 
 def _meta(sheet: Sheet) -> dict[str, str]:
@@ -103,6 +106,16 @@ def _meta(sheet: Sheet) -> dict[str, str]:
 
 def _quote(sheet: str) -> str:
     return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+
+
+def _filled(cell: Cell | None) -> bool:
+    """A cell holds anything at all (text only blanks is empty)."""
+    return cell is not None and (cell.kind != "s" or bool(cell.text.strip()))
+
+
+def _split(path: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """A field's path as the mapping it is in and its own name."""
+    return path[:-1], path[-1]
 
 
 def number(text: str) -> int | Decimal:
@@ -127,10 +140,11 @@ def number(text: str) -> int | Decimal:
 
 
 class _Reader:
-    def __init__(self, shown: str, book: Book, meta: dict[str, str]) -> None:
+    def __init__(self, shown: str, book: Book, meta: dict[str, str], version: int) -> None:
         self.shown = shown
         self.book = book
         self.meta = meta
+        self.version = version  # the workbook's layout version
         self.cells: dict[Loc, Spot] = {}
         self.keys: dict[Loc, Spot] = {}
         self.extra: list[Pending] = []
@@ -176,7 +190,7 @@ class _Reader:
         if cell.kind == "s":
             return cell.text if cell.text.strip() else None
         if cell.kind == "n":
-            if kind in ("lines", "text"):
+            if kind in ("lines", "text", "reason", "status"):
                 return cell.text
             try:
                 return number(cell.text)
@@ -185,7 +199,7 @@ class _Reader:
                 return None
         if cell.kind == "b":
             flag = cell.text.strip() in ("1", "true")
-            return ("TRUE" if flag else "FALSE") if kind in ("lines", "text") else flag
+            return ("TRUE" if flag else "FALSE") if kind in ("lines", "text", "status") else flag
         if cell.kind == "f":
             message = _("the cell holds a formula (={formula}); type the value itself").format(
                 formula=cell.text[:60]
@@ -195,7 +209,7 @@ class _Reader:
             message = _(
                 "the cell holds a date or time, not {what}; clear its date format and type "
                 "the value again"
-            ).format(what=_("text") if kind in ("lines", "text") else _("an answer"))
+            ).format(what=_("an answer") if kind in ("value", "count") else _("text"))
             self._cell_problem(spot, "xlsx_date", message, loc)
         else:
             message = _("the cell shows the error {error}; type the value itself").format(
@@ -299,6 +313,9 @@ class _Reader:
     def _columns(
         self, sheet: Sheet, table: tuple[Column, ...], prefix: str
     ) -> tuple[int, dict[str, int]]:
+        """The header row and each column's position: every column of the workbook's layout
+        version must be there (a later version's columns are not looked for)."""
+        table = tuple(c for c in table if c.since <= self.version)
         wanted = {c.key: self.meta.get(f"{prefix}.{c.key}", c.header) for c in table}
         row, found = self._header(sheet, wanted, "id")
         for c in table:
@@ -314,14 +331,22 @@ class _Reader:
     def _answers(self, sheet: Sheet) -> dict[str, Any]:
         table = answer_columns()
         header, cols = self._columns(sheet, table, "header")
-        fill = [c for c in table if c.kind != "written"]
+        fill = [c for c in table if c.kind != "written" and c.key in cols]
         id_col = cols["id"]
         self.keys[("answers",)] = (sheet.name, header, id_col)
         self._merged(sheet, header + 1, [id_col, *(cols[c.key] for c in fill)])
+        # each column once: its position, and the mapping its field is in (`review`...)
+        plans = [(c, cols[c.key], *_split(c.path)) for c in fill]
+        unit = [p for p in plans if p[0].side == "unit"]
+        review = [p for p in plans if p[0].side != "unit"]
+        cells = sheet.cells
+        # the rows with any review cell filled (the others hold no review to locate)
+        review_cols = {p[1] for p in review}
+        review_rows = {r for (r, c), cell in cells.items() if c in review_cols and _filled(cell)}
         answers: dict[str, Any] = {}
-        rows = sorted({r for (r, c) in sheet.cells if c == id_col and r > header})
+        rows = sorted({r for (r, c) in cells if c == id_col and r > header})
         for row in rows:
-            id_cell = sheet.cells[(row, id_col)]
+            id_cell = cells[(row, id_col)]
             if id_cell.kind not in ("s", "n") or not id_cell.text.strip():
                 continue
             qid = id_cell.text.strip()
@@ -334,34 +359,52 @@ class _Reader:
                 continue
             loc: Loc = ("answers", qid)
             self.keys[loc] = id_spot
-            answer_spot = (sheet.name, row, cols["answer"])
-            self.cells[loc] = answer_spot
+            self.cells[loc] = (sheet.name, row, cols["answer"])
             inputs = self.meta.get(f"counts.{qid}", "").split("\t")
             entry: dict[str, Any] = {}
-            for c in fill:
-                spot = (sheet.name, row, cols[c.key])
-                field = c.field or c.key
+            skip: set[tuple[str, ...]] = set()  # mappings left out: a cell could not be read
+            for c, col, parents, field in unit + review if row in review_rows else unit:
+                spot = (sheet.name, row, col)
+                floc: Loc = (*loc, *parents)  # the mapping the field is in
+                for depth in range(len(parents)):  # `review`, `review.appeal`: their first cell
+                    self.cells.setdefault((*loc, *parents[: depth + 1]), spot)
                 if c.kind == "count":
                     name = (
                         inputs[c.index]
                         if c.index < len(inputs) and inputs[c.index]
                         else (f"count{c.index + 1}")
                     )
-                    self.cells.setdefault((*loc, field), spot)
-                    self.cells[(*loc, field, name)] = spot
+                    self.cells.setdefault((*floc, field), spot)
+                    self.cells[(*floc, field, name)] = spot
                 else:
-                    self.cells[(*loc, field)] = spot
-                value = self._value(sheet.cells.get((row, cols[c.key])), spot, c.kind, loc)
+                    self.cells[(*floc, field)] = spot
+                cell = cells.get((row, col))
+                if cell is None:
+                    continue
+                value = self._value(cell, spot, c.kind, loc)
                 if value is None:
                     continue
+                if c.kind == "status":
+                    value = self._status(value, spot, (*floc, field))
+                    if value is None:  # said why; the appeal is left out (not "missing")
+                        skip.add(parents)
+                        continue
+                target = entry
+                for part in parents:
+                    target = target.setdefault(part, {})
                 if c.kind == "count":
-                    entry.setdefault(field, {})[name] = value
+                    target.setdefault(field, {})[name] = value
                 elif c.kind == "lines":
                     items = [line for line in _LINES.split(str(value)) if line.strip()]
                     if items:
-                        entry[field] = items
+                        target[field] = items
                 else:
-                    entry[field] = value
+                    target[field] = value
+            for bad in skip:  # e.g. `review.appeal`, whatever column order the sheet has
+                holder = entry
+                for part in bad[:-1]:
+                    holder = holder.get(part, {})
+                holder.pop(bad[-1], None)
             if not entry:
                 answers[qid] = None
             elif list(entry) == ["answer"]:
@@ -369,6 +412,26 @@ class _Reader:
             else:
                 answers[qid] = entry
         return answers
+
+    def _status(self, value: Any, spot: Spot, loc: Loc) -> str | None:
+        """An appeal status typed as its label in the workbook's language or the reader's,
+        or as the status itself (`submitted`), as that status; else a located problem."""
+        labels = appeal_labels()
+        known: dict[str, str] = {}
+        for status, label in labels.items():
+            for word in (status, label, self.meta.get(f"status.{status}", "")):
+                if word.strip():
+                    known.setdefault(word.strip().casefold(), status)
+        typed = str(value).strip()
+        found = known.get(typed.casefold())
+        if found is not None:
+            return found
+        shown = [self.meta.get(f"status.{s}") or labels[s] for s in labels]
+        message = _("'{value}' is not an appeal status; choose one of: {options}").format(
+            value=shorten(typed), options=", ".join(shown)
+        ) + suggest(typed, [*shown, *labels])
+        self._cell_problem(spot, "bad_option", message, loc)
+        return None
 
     def _scores(self, sheet: Sheet) -> dict[str, Any]:
         header, cols = self._columns(sheet, score_columns(), "score")
