@@ -22,6 +22,7 @@ import typer
 
 from pmprb.base.errors import Exit, Problem, ProblemsError, RulesError
 from pmprb.base.i18n import _, set_language
+from pmprb.clihelp import PIPE_CLOSED, drop_stdout
 from pmprb.report import FOLD_OVER
 
 EXIT_CODES = """Exit codes: 0 ok; 1 the input is invalid (or a threshold fails);
@@ -108,9 +109,6 @@ def print_problems(problems: list[Problem]) -> None:
         _say(p.format(), "red" if p.level == "error" else "yellow")
 
 
-PIPE_CLOSED = 141  # 128 + SIGPIPE: what a program ended by a closed pipe reports
-
-
 def emit(payload: str | bytes | Iterable[str]) -> None:
     """Write a command's output to stdout, whole and flushed: the one way to stdout.
 
@@ -128,23 +126,12 @@ def emit(payload: str | bytes | Iterable[str]) -> None:
             sys.stdout.writelines((payload,) if isinstance(payload, str) else payload)
             sys.stdout.flush()
     except BrokenPipeError:
-        _drop_stdout()
+        drop_stdout()
         raise typer.Exit(PIPE_CLOSED) from None
     except OSError as exc:
-        _drop_stdout()
+        drop_stdout()
         why = exc.strerror or str(exc)
         _bad_usage(_("cannot write the output to stdout: {why}").format(why=why))
-
-
-def _drop_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's last flush of what could not be
-    written fails neither loudly nor again."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError):
-        pass  # not a real file (a test runner's buffer): nothing will flush it at exit
 
 
 def handle_problems(func: F) -> F:

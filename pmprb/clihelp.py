@@ -10,11 +10,13 @@ command, and typer's and click's own words are marked below with N_.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pmprb.base.errors import Exit
 from pmprb.base.i18n import N_, _, set_language
 
 # the few words of typer (and the click it vendors) that reach a user
@@ -235,4 +237,30 @@ def run(app: Any, args: list[str] | None = None) -> None:
     except typer.Abort:
         _click.echo(_("Aborted!"), file=sys.stderr)
         sys.exit(1)
+    except BrokenPipeError:  # help or usage text to a reader that stopped reading
+        drop_stdout()
+        sys.exit(PIPE_CLOSED)
+    except OSError as error:
+        if error.filename is not None:  # a named file: not the output stream
+            raise
+        # typer's own writing failed (help to a full disk); a command's output goes
+        # through cli.emit, which says the same
+        drop_stdout()
+        why = error.strerror or str(error)
+        sys.stderr.write(_("cannot write the output to stdout: {why}").format(why=why) + "\n")
+        sys.exit(Exit.CANNOT_RUN)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a program ended by a closed pipe reports
+
+
+def drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be
+    written fails neither loudly nor again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass  # not a real file (a test runner's buffer): nothing will flush it at exit
