@@ -14,7 +14,8 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from pmprb.model.rules import ChoiceScale, LoadedRules, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules
 
 DOCS = (
     "SK Kepala Perangkat Daerah No. 800/{n}/{y} tentang Tim Reformasi Birokrasi",

@@ -647,7 +647,7 @@ def batch(
     if fmt is BatchFormat.xlsx and output is None and sys.stdout.isatty():
         _bad_usage(_("xlsx is binary: give --output FILE or redirect the output"))
     if rules is not None:
-        from pmprb.model.rules import load_rules
+        from pmprb.model.load import load_rules
 
         load_rules(rules)  # a broken --rules stops here (exit 2), not once per file
     files, unread = _discover(paths)
@@ -990,7 +990,8 @@ def init(
     Never overwrites an existing file (exit 2).
     """
     from pmprb.base.files import write_atomic
-    from pmprb.model.rules import LEVELS, default_rules_for, load_rules
+    from pmprb.model.load import load_rules
+    from pmprb.model.rules import LEVELS, default_rules_for
     from pmprb.report import AnswerFormat
     from pmprb.report.template import blank_answer_file
 
@@ -1089,7 +1090,8 @@ def rules_list() -> None:
     from rich.table import Table
 
     from pmprb.base.escape import cells
-    from pmprb.model.rules import bundled_ids, load_rules
+    from pmprb.model.load import load_rules
+    from pmprb.model.rules import bundled_ids
 
     table = Table(show_edge=False)
     for col in (_("Id"), _("Title"), _("Version"), _("Years"), _("Questions")):
@@ -1117,7 +1119,7 @@ def rules_show(
     ] = "table",
 ) -> None:
     """Describe a rule set: its tree with weights and provenance, scales and bands."""
-    from pmprb.model.rules import load_rules
+    from pmprb.model.load import load_rules
     from pmprb.report.rules_view import render_rules, rules_json
 
     if fmt.lower() not in ("table", "json"):
@@ -1166,7 +1168,7 @@ def rules_diff(
     Exit codes: 0 (differences or not); 2 a rule set could not be read.
     """
     from pmprb.analysis.rulediff import diff
-    from pmprb.model.rules import load_rules
+    from pmprb.model.load import load_rules
     from pmprb.report import DiffFormat
 
     fmt = _format(DiffFormat, format)
@@ -1361,7 +1363,7 @@ def report(
     if lang is not None:
         set_language(lang)
     if rules is not None:
-        from pmprb.model.rules import load_rules
+        from pmprb.model.load import load_rules
 
         load_rules(rules)
     files, unread = _discover(paths)
@@ -1415,7 +1417,7 @@ def guide(
     HTML is one standalone page, ready to print. Exit codes: 0 ok; 2 cannot run.
     """
     from pmprb.base.i18n import current_language
-    from pmprb.model.rules import load_rules
+    from pmprb.model.load import load_rules
     from pmprb.report import GuideFormat
     from pmprb.report.guide import guide_html, guide_markdown
 
@@ -1442,7 +1444,7 @@ def schema(
     ] = "permenpanrb-26-2020",
 ) -> None:
     """Print the JSON Schema (draft-07) of an answer file for a rule set, for editors and CI."""
-    from pmprb.model.rules import load_rules
+    from pmprb.model.load import load_rules
     from pmprb.report.schema import answer_schema, dumps
 
     _stdout(dumps(answer_schema(load_rules(rules))), human=False)

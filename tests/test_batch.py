@@ -24,7 +24,7 @@ from pmprb.analysis.engine import score
 from pmprb.cli import app
 from pmprb.inputs.cache import EntryStore
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 from pmprb.report import BatchFormat
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write

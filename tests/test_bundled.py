@@ -11,7 +11,8 @@ import pytest
 
 from pmprb.analysis.engine import score
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import bundled_dir, bundled_ids, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import bundled_dir, bundled_ids
 
 from .conftest import ROOT, need_domain
 

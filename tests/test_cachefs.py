@@ -33,7 +33,7 @@ from pmprb.base.errors import ProblemsError
 from pmprb.base.files import answer_files, write_atomic
 from pmprb.cli import app
 from pmprb.inputs.loader import read_text
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 
 from .conftest import ROOT
 

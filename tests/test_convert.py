@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from pmprb.cli import app
 from pmprb.inputs.loader import parse
 from pmprb.model.assessment import AnswerFile, LongAnswer
-from pmprb.model.rules import ChoiceScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale
 from pmprb.report.convert import answer_yaml, to_workbook, to_yaml
 
 from .conftest import MINI, ROOT

@@ -21,7 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pmprb.cli import app
-from pmprb.model.rules import ChoiceScale, NumberScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, NumberScale
 
 from .conftest import need_program
 

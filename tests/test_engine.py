@@ -17,7 +17,8 @@ from pmprb.analysis.engine import (
     weak_areas,
 )
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import ChoiceScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale
 
 from .conftest import MINI, MINI_ANSWERS, write
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from pmprb.analysis.validate import Options, cites, validate_paths, words
 from pmprb.base.errors import Problem, RulesError
 from pmprb.cli import app
-from pmprb.model.rules import load_rules_file
+from pmprb.model.load import load_rules_file
 
 from .conftest import write
 

@@ -77,3 +77,53 @@ def test_the_workbook_knows_the_appeal_statuses_of_the_model() -> None:
     from pmprb.model.assessment import Appeal
 
     assert get_args(Appeal.model_fields["status"].annotation) == APPEAL_STATUSES
+
+
+def _type_checking_lines(tree: ast.Module) -> set[int]:
+    """The lines of `if TYPE_CHECKING:` blocks (imports for annotations only)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING",):
+            for inner in node.body:
+                lines.update(range(inner.lineno, (inner.end_lineno or inner.lineno) + 1))
+    return lines
+
+
+def _graph() -> dict[str, set[str]]:
+    """Each pmprb module -> the pmprb modules it imports when it runs."""
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        skip = _type_checking_lines(ast.parse(path.read_text(encoding="utf-8")))
+        targets = set()
+        for line, target in imports(path):
+            if line in skip:
+                continue
+            while target and target not in modules:  # from pmprb.x import a_module
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No cycle of run-time imports, also within a layer and through imports inside
+    functions (an import for annotations only, under TYPE_CHECKING, is not one)."""
+    graph = _graph()
+    cycles = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []

@@ -16,7 +16,7 @@ import pytest
 from pmprb.analysis.engine import NodeResult, Result, score
 from pmprb.base.errors import ProblemsError
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import load_rules_file
+from pmprb.model.load import load_rules_file
 
 from .conftest import DATA, write
 
@@ -194,7 +194,7 @@ def test_bad_multipliers_are_rule_problems(
 def test_schema_accepts_the_new_answer_forms_and_refuses_unjustified_ones() -> None:
     import jsonschema  # type: ignore[import-untyped]
 
-    from pmprb.model.rules import load_rules_file
+    from pmprb.model.load import load_rules_file
     from pmprb.report.schema import answer_schema
 
     schema = answer_schema(load_rules_file(LINES))

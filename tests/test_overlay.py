@@ -15,7 +15,8 @@ from pmprb.analysis.engine import Result, score
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.cli import app
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import RuleSet, load_rules, load_rules_file
+from pmprb.model.load import load_rules, load_rules_file
+from pmprb.model.rules import RuleSet
 
 from .conftest import MINI, MINI_ANSWERS, ROOT, write
 

@@ -23,7 +23,8 @@ from pmprb.analysis.engine import Result, score
 from pmprb.analysis.plan import PlanRefused, plan, unsupported
 from pmprb.cli import app
 from pmprb.model.assessment import Given, load_assessment
-from pmprb.model.rules import ChoiceScale, load_rules_file
+from pmprb.model.load import load_rules_file
+from pmprb.model.rules import ChoiceScale
 
 from .conftest import DATA, ROOT, write
 

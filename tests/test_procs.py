@@ -389,12 +389,12 @@ def test_the_chunk_deadline_is_configurable(monkeypatch: pytest.MonkeyPatch) -> 
 def test_running_short_is_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception, line: str
 ) -> None:
-    import pmprb.model.rules
+    import pmprb.model.load
 
     def short(*_args: Any, **_kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(pmprb.model.rules, "load_rules", short)
+    monkeypatch.setattr(pmprb.model.load, "load_rules", short)
     monkeypatch.setattr(sys, "argv", ["pmprb", "schema"])
     with pytest.raises(SystemExit) as exc:
         cli.main()
@@ -403,12 +403,12 @@ def test_running_short_is_one_line_and_exit_2(
 
 
 def test_a_bug_still_has_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pmprb.model.rules
+    import pmprb.model.load
 
     def bug(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(pmprb.model.rules, "load_rules", bug)
+    monkeypatch.setattr(pmprb.model.load, "load_rules", bug)
     monkeypatch.setattr(sys, "argv", ["pmprb", "schema"])
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main()

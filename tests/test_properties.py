@@ -15,7 +15,8 @@ from pmprb.analysis.engine import Result, exact_sum, score
 from pmprb.base.errors import ProblemsError
 from pmprb.inputs.loader import decode, parse
 from pmprb.model.assessment import validate_assessment
-from pmprb.model.rules import ChoiceScale, LoadedRules, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules
 from pmprb.report.record import record
 
 from .conftest import MINI

@@ -24,7 +24,7 @@ from pmprb.analysis.engine import improvements, score, weak_areas
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 
 from .conftest import MINI, ROOT, write
 

@@ -12,7 +12,8 @@ import pytest
 from pmprb.analysis.engine import NodeResult, score
 from pmprb.analysis.rulecheck import check_rules
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import NumberScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import NumberScale
 
 from .conftest import ROOT, need_domain
 
@@ -247,7 +248,7 @@ def test_rules_show_json_has_the_whole_tree() -> None:
 
 def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
     from pmprb.analysis.rulediff import diff
-    from pmprb.model.rules import load_rules_file
+    from pmprb.model.load import load_rules_file
 
     base = load_rules("permenpanrb-9-2023-kl")
     source = (ROOT / "rules" / "permenpanrb-9-2023-kl.yaml").read_text(encoding="utf-8")
@@ -262,7 +263,7 @@ def test_rules_diff_reports_a_changed_multiplier(tmp_path: Path) -> None:
 
 def test_an_overlay_changes_line_options_and_is_located(tmp_path: Path) -> None:
     from pmprb.base.errors import ProblemsError
-    from pmprb.model.rules import load_rules_file
+    from pmprb.model.load import load_rules_file
 
     head = "extends: permenpanrb-9-2023-kl\nid: kl-uji\nversion: '1'\n"
     good = tmp_path / "good.yaml"

@@ -13,7 +13,8 @@ from pmprb.analysis.rulediff import Change, diff
 from pmprb.base.errors import RulesError
 from pmprb.base.i18n import set_language
 from pmprb.cli import app
-from pmprb.model.rules import bundled_ids, load_rules, locate_ref
+from pmprb.model.load import load_rules
+from pmprb.model.rules import bundled_ids, locate_ref
 
 from .conftest import MINI, ROOT, write
 

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from pmprb.analysis.validate import Options, validate_paths
 from pmprb.cli import app
-from pmprb.model.rules import ChoiceScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale
 
 from .conftest import MINI, ROOT
 

@@ -148,7 +148,7 @@ def test_guide_html_headings_contents_and_print(runner: CliRunner) -> None:
     import re
     from itertools import pairwise
 
-    from pmprb.model.rules import load_rules
+    from pmprb.model.load import load_rules
 
     for rid in ("permenpanrb-26-2020", "zona-integritas-2022"):
         page = out(runner, "guide", "--rules", rid, "-f", "html")

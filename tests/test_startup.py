@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from pmprb.model import load as loading
 from pmprb.model import rulecache, rules
 from pmprb.model.rules import LoadedRules, bundled_dir, sha256_text
 
@@ -73,7 +74,7 @@ def cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def load(path: Path, shown: str) -> LoadedRules:
     """A bundled rule set as a new process would load it: from the disk cache or its file."""
     rules._LOADED.clear()
-    return rules._load_bundled(path, shown)
+    return loading._load_bundled(path, shown)
 
 
 def bundled() -> tuple[Path, str, str]:
@@ -311,11 +312,11 @@ def test_an_overlay_base_is_the_bundled_object_from_the_cache(
     over = tmp_path / "over.yaml"
     over.write_text(f"extends: {RID}\nid: over\nversion: '1'\ntitle: Over\n", encoding="utf-8")
     if order == "bundled first":
-        direct = rules._load_bundled(path, shown)
-        assert rules.load_rules_file(over).base is direct
+        direct = loading._load_bundled(path, shown)
+        assert loading.load_rules_file(over).base is direct
     else:
-        base = rules.load_rules_file(over).base
-        assert rules._load_bundled(path, shown) is base
+        base = loading.load_rules_file(over).base
+        assert loading._load_bundled(path, shown) is base
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from pmprb.analysis.engine import NodeResult, score
 from pmprb.analysis.rulecheck import check_rules
 from pmprb.cli import app
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import ChoiceScale, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale
 
 from .conftest import ROOT, write
 
@@ -266,7 +267,7 @@ def test_validate_counts_the_evidence_documents_asked_for(
 
 def test_rules_diff_reports_levels_and_evidence_items(tmp_path: Path) -> None:
     from pmprb.analysis.rulediff import diff
-    from pmprb.model.rules import load_rules_file
+    from pmprb.model.load import load_rules_file
 
     text = (ROOT / "rules" / "surabe-2025-opd.yaml").read_text(encoding="utf-8")
     changed = text.replace(

@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from pmprb.cli import app
-from pmprb.model.rules import bundled_ids, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import bundled_ids
 
 from .conftest import MINI, ROOT, need_program, write
 from .workbooks import fill, header_columns, question_rows, sample_answers, yaml_text

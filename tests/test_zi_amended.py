@@ -16,7 +16,7 @@ from pmprb.analysis.rulediff import diff
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 
 from .conftest import ROOT, write
 

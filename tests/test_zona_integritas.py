@@ -13,7 +13,7 @@ from pmprb.analysis.engine import ConditionResult, Result, next_predicate, score
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
 from pmprb.model.assessment import load_assessment
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 
 from .conftest import ROOT, write
 

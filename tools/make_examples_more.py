@@ -20,7 +20,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tools` and `pmprb` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pmprb.model.rules import ChoiceScale, LoadedRules, Node, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules, Node
 from tools.build_rules_26_2020 import scalar
 
 REPO = Path(__file__).resolve().parents[1]

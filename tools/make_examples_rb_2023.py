@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tools` and `pmprb` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pmprb.model.rules import load_rules
+from pmprb.model.load import load_rules
 from tools.build_rules_26_2020 import DEFAULT_DOMAIN, read_tsv, scalar
 
 REPO = Path(__file__).resolve().parents[1]

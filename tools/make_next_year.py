@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pmprb.model.rules import ChoiceScale, load_rules  # noqa: E402
+from pmprb.model.load import load_rules  # noqa: E402
+from pmprb.model.rules import ChoiceScale  # noqa: E402
 
 # unit file -> (questions moved out of 8, direction): + better, - worse
 PROFILES = {

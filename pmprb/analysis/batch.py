@@ -44,7 +44,8 @@ from pmprb.inputs.cache import EntryStore, load_key
 from pmprb.inputs.loader import Pending
 from pmprb.inputs.source import content_key, open_source, read_content, read_source
 from pmprb.model.assessment import Assessment, validate_source
-from pmprb.model.rules import LoadedRules, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import LoadedRules
 
 Ratio = tuple[int, int]  # an exact share in [0, 1] as (numerator, denominator), reduced
 

@@ -30,7 +30,8 @@ from pmprb.model.assessment import (
     usable_answers,
     validate_source,
 )
-from pmprb.model.rules import ChoiceScale, Document, LoadedRules, Node, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, Document, LoadedRules, Node
 
 # A file that could not be read at all: the tool could not run on it (exit 2).
 # a path that cannot be read, or a --fail-under-category that a file's rule set lacks

@@ -824,3 +824,14 @@ def non_ascii_hint(word: str) -> str:
                 ch=ch, code=ord(ch)
             )
     return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One answer file's raw data, and how to locate problems found in it."""
+
+    path: str
+    data: Any
+    where: Callable[[Iterable[Pending]], list[Problem]]
+    extra: tuple[Pending, ...] = ()  # problems the reader found in the cells themselves
+    made_for: str | None = None  # a workbook's recorded rule set digest

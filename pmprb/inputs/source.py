@@ -8,25 +8,11 @@ reading (assessment.validate_data, `pmprb validate`'s checks, batch) is one code
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from pmprb.base.errors import Problem
-from pmprb.inputs.loader import Pending, locate, parse, parse_nodes, read_text
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One answer file's raw data, and how to locate problems found in it."""
-
-    path: str
-    data: Any
-    where: Callable[[Iterable[Pending]], list[Problem]]
-    extra: tuple[Pending, ...] = ()  # problems the reader found in the cells themselves
-    made_for: str | None = None  # a workbook's recorded rule set digest
-
+from pmprb.inputs.loader import Pending, Source, locate, parse, parse_nodes, read_text
 
 # Names read as workbooks by pmprb.inputs.workbook (the other spreadsheet kinds get a clear
 # problem there); everything else is YAML. Checked here so that YAML runs never import it.

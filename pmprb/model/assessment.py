@@ -41,12 +41,13 @@ from pmprb.inputs.loader import (
     suggest,
     suggest_field,
 )
-from pmprb.model.rules import ChoiceScale, LoadedRules, QuestionRef, load_rules
+from pmprb.model.load import load_rules
+from pmprb.model.rules import ChoiceScale, LoadedRules, QuestionRef
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-    from pmprb.inputs.source import Source
+    from pmprb.inputs.loader import Source
 
 
 def _scalar(value: Any) -> str | int | Decimal:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -18,7 +18,7 @@ from pmprb.base import numbers
 from pmprb.base.errors import Problem, ProblemsError, RulesError
 from pmprb.base.escape import path as display_path
 from pmprb.base.i18n import _
-from pmprb.inputs.loader import Loc, Pending, locate, parse, pydantic_pending, read_text, suggest
+from pmprb.inputs.loader import Loc, Pending, locate, parse, pydantic_pending, suggest
 
 NodeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=120)]
 Weight = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
@@ -814,7 +814,7 @@ def parse_rules(shown: str, text: str) -> tuple[Any, LoadedRules | None]:
     it (an overlay merges into a deep copy).
     """
     data, loaded = _parse_rules(shown, text)
-    return data, (None if loaded is None else _one_object(loaded))
+    return data, (None if loaded is None else remember(loaded))
 
 
 @lru_cache(maxsize=32)
@@ -832,7 +832,9 @@ _LOADED: dict[tuple[str, str], LoadedRules] = {}
 _LOADED_MAX = 64
 
 
-def _one_object(loaded: LoadedRules) -> LoadedRules:
+def remember(loaded: LoadedRules) -> LoadedRules:
+    """The one object of this process for a plain rule set's name and text: `loaded`, or
+    the equal one already remembered."""
     key = (loaded.path, loaded.sha256)
     known = _LOADED.get(key)
     if known is not None:
@@ -843,16 +845,9 @@ def _one_object(loaded: LoadedRules) -> LoadedRules:
     return loaded
 
 
-def load_rules_file(path: Path, display: str | None = None) -> LoadedRules:
-    """Read and validate a rule set file or an overlay; problems raise RulesError."""
-    from pmprb.model.overlay import resolve_file  # overlay builds on this module
-
-    try:
-        return resolve_file(path, display).loaded
-    except RulesError:
-        raise
-    except ProblemsError as exc:
-        raise RulesError(exc.problems) from None
+def remembered(shown: str, sha256: str) -> LoadedRules | None:
+    """The rule set this process has loaded under that name and text, if any."""
+    return _LOADED.get((shown, sha256))
 
 
 def bundled_dir() -> Path:
@@ -919,36 +914,3 @@ def default_rules_for(year: int, level: str | None = None) -> str:
     """The bundled rule set in force for an assessment year (and level, from 2023)."""
     pattern = next(ref for start, ref in SCHEMES if year >= start)
     return pattern.format(level=level or DEFAULT_LEVEL)
-
-
-@cache
-def load_rules(ref: str) -> LoadedRules:
-    """A rule set by bundled id or by path; problems raise ProblemsError."""
-    path, shown = locate_ref(ref)
-    if path.parent == bundled_dir():
-        return _load_bundled(path, shown)
-    return load_rules_file(path, shown)
-
-
-def _load_bundled(path: Path, shown: str) -> LoadedRules:
-    """A bundled rule set, from the rule set cache when its entry matches the file's text
-    (pmprb.rulecache), else read, checked and stored there."""
-    from pmprb.model.rulecache import read_entry, write_entry
-
-    try:
-        text = read_text(path, shown)
-        known = _LOADED.get((shown, sha256_text(text)))
-        if known is not None:  # already read in this process (as an overlay's base)
-            return known
-        cached = read_entry(path, shown, text)
-        if cached is not None:
-            return _one_object(cached)
-        _data, loaded = parse_rules(shown, text)
-    except RulesError:
-        raise
-    except ProblemsError as exc:
-        raise RulesError(exc.problems) from None
-    if loaded is None:  # an overlay among the bundled files: it depends on other files
-        return load_rules_file(path, shown)
-    write_entry(path, shown, text, loaded)
-    return loaded

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from pmprb.base.errors import ProblemsError
 from pmprb.base.i18n import _
-from pmprb.inputs.loader import Pending
-from pmprb.inputs.source import Source, read_source
+from pmprb.inputs.loader import Pending, Source
+from pmprb.inputs.source import read_source
 from pmprb.model.assessment import AnswerFile, LongAnswer, PublishedScore, validate_source
 
 

@@ -25,8 +25,7 @@ from typing import Any
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.base.i18n import _
 from pmprb.base.limits import current as current_limits
-from pmprb.inputs.loader import Loc, Pending, shorten, suggest
-from pmprb.inputs.source import Source
+from pmprb.inputs.loader import Loc, Pending, Source, shorten, suggest
 from pmprb.inputs.workbook.cells import Book, Cell, Sheet, ref
 from pmprb.inputs.workbook.layout import (
     META_SHEET,
