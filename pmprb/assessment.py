@@ -261,6 +261,12 @@ class AnswerFile(_Model):
         description="A predicate the unit already holds and since when (WBK before WBBM); "
         "pmprb never infers it",
     )
+    common: str | None = Field(
+        None,
+        min_length=1,
+        description="The shared-values file of the whole instansi, relative to this file "
+        "(e.g. bersama.yaml); this file's own answers win",
+    )
 
 
 class Given(NamedTuple):
@@ -302,6 +308,9 @@ class Assessment:
     # question id -> the review of its answer (issue 12); scoring reads `answers` only
     reviews: dict[str, Reviewed] = field(default_factory=dict)
     held: Held | None = None  # the predicate the unit already holds, as the file records it
+    # the shared-values file applied (its display path) and the question ids taken from it
+    common: str | None = None
+    shared: tuple[str, ...] = ()
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -584,13 +593,16 @@ def check_reviews(
 
 
 def load_assessment(
-    path: Path, rules_ref: str | None = None, display: str | None = None
+    path: Path, rules_ref: str | None = None, display: str | None = None, common: Path | None = None
 ) -> Assessment:
-    """Read, parse and validate one answer file; every problem raises ProblemsError at once."""
+    """Read, parse and validate one answer file, with its shared-values file applied (the
+    one given, else the one the file names: pmprb.common); every problem raises
+    ProblemsError at once."""
+    from .common import validate_with_common
     from .source import read_source
 
     shown = display or display_path(path)
-    return validate_source(read_source(path, shown), rules_ref)
+    return validate_with_common(read_source(path, shown), path, rules_ref, common)[0]
 
 
 def _rules_for(named: Any, rules_ref: str | None) -> tuple[LoadedRules | None, list[Pending]]:
@@ -633,6 +645,11 @@ def not_answer_file(data: dict[Any, Any]) -> str | None:
     """Why a parsed mapping is not an answer file (what it looks like), or None when it
     has any answer-file key (then its mistakes are reported field by field)."""
     keys = {k for k in data if isinstance(k, str)}
+    if "instansi" in keys and "unit" not in keys:
+        return _(
+            "it has `instansi` and no `unit`, so it looks like a shared-values file (use it "
+            "with --common FILE or `common: FILE` in an answer file)"
+        )
     if keys & ANSWER_KEYS:
         return None
     if "extends" in keys:

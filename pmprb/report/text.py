@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import display
 from ..assessment import Given
+from ..common import shared_note
 from ..display import md
 from ..engine import NodeResult, Result, improvements, next_band, weak_areas
 from ..escape import json_dumps
@@ -34,7 +35,8 @@ def to_json(result: Result) -> str:
 def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
     """A long table: one row per node and per question (see report.csvout for the dialect).
     Points are fixed decimals: a node's with the 2 of the tables (58.69, 100.00), a
-    question's with 4 (0.1333: too small for 2); a last `note` row carries the
+    question's with 4 (0.1333: too small for 2); a `shared` row names each answer taken
+    from the shared-values file (id, the file); a last `note` row carries the
     provisional-weights caveat when there is one."""
     rows: list[list[Any]] = []
 
@@ -68,6 +70,9 @@ def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
             )
 
     visit(result.root, "")
+    a = result.assessment
+    # one row per answer taken from the shared-values file, naming the file
+    rows.extend(["shared", qid, a.common, "", "", "", "", ""] for qid in a.shared)
     caveat = record(result)["provisional_note"]
     if caveat:
         rows.append(["note", "provisional", caveat, "", "", "", "", ""])
@@ -158,6 +163,7 @@ def to_markdown(result: Result, improvement_limit: int = 10) -> str:
         "",
         *_markdown_next(result),
         *([f"> {md(rec['provisional_note'])}", ""] if rec["provisional_note"] else []),
+        *([md(note), ""] if (note := shared_note(result.assessment)) else []),
         *_markdown_predicates(rec),
     ]
     levels = result.rules.rules.levels
