@@ -641,11 +641,27 @@ def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
     return []
 
 
+# Top-level keys only an answer file has (or a unit block spilled to the top): a mapping
+# with one of them is a broken answer file, not a shared-values file.
+_UNIT_ONLY = frozenset({"unit", "scores", "held", "common", "name", "code"})
+
+
+def looks_shared(data: Any) -> bool:
+    """Whether parsed YAML is a shared-values file (pmprb.common): `instansi` at the top
+    and nothing only an answer file has (`unit`, `scores`, `held`, `common`, or a unit's
+    `name`/`code` written at the top level by mistake)."""
+    return (
+        isinstance(data, dict)
+        and "instansi" in data
+        and not any(k in _UNIT_ONLY for k in data if isinstance(k, str))
+    )
+
+
 def not_answer_file(data: dict[Any, Any]) -> str | None:
     """Why a parsed mapping is not an answer file (what it looks like), or None when it
     has any answer-file key (then its mistakes are reported field by field)."""
     keys = {k for k in data if isinstance(k, str)}
-    if "instansi" in keys and "unit" not in keys:
+    if looks_shared(data):
         return _(
             "it has `instansi` and no `unit`, so it looks like a shared-values file (use it "
             "with --common FILE or `common: FILE` in an answer file)"

@@ -268,16 +268,19 @@ def score(
     assessment = load_assessment(file, rules, common=common)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
+    from .common import shared_note
+
+    note = shared_note(assessment)
     if side is not Basis.unit:
         _score_review(assessment, side, fmt, top)
+        if note is not None and fmt is Format.table:
+            _stdout(note + "\n")
         return
     result = score_assessment(assessment)
     if fmt is Format.table:
-        from .common import shared_note
         from .report.table import render
 
         _show(render(result, top))
-        note = shared_note(assessment)
         if note is not None:
             _stdout(note + "\n")
         return

@@ -4,7 +4,7 @@ Some answers are measured once for the whole instansi (the BPK opinion on the LK
 APIP capability, Indeks SPBE, IP ASN, survey results). A shared-values file holds them,
 with their evidence, in the answer file's own `answers:` form:
 
-    instansi: Pemerintah Kota Sukamaju (fiktif)   # required: it marks a shared file
+    instansi: Pemerintah Kota Sukamaju (fiktif)   # required: it marks a shared file (no unit)
     year: 2021                                    # optional: must be the unit's year
     rules: permenpanrb-26-2020                    # optional: validate checks the answers
     answers:
@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
-from .assessment import Answer, Assessment, check, check_reviews, is_blank, validate_source
+from .assessment import (
+    Answer,
+    Assessment,
+    check,
+    check_reviews,
+    is_blank,
+    looks_shared,
+    validate_source,
+)
 from .errors import Problem, ProblemsError
 from .escape import path as display_path
 from .i18n import _
@@ -58,8 +66,9 @@ class CommonFile(BaseModel):
 
 
 def is_common_file(data: Any) -> bool:
-    """Whether parsed YAML is a shared-values file: `instansi` at the top and no `unit`."""
-    return isinstance(data, dict) and "instansi" in data and "unit" not in data
+    """Whether parsed YAML is a shared-values file: `instansi` at the top and nothing only
+    an answer file has (assessment.looks_shared)."""
+    return looks_shared(data)
 
 
 @dataclass(frozen=True, slots=True)

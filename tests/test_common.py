@@ -167,6 +167,13 @@ def test_score_of_the_shared_file_itself_says_what_it_is(runner: CliRunner, city
     out = invoke(runner, "score", str(city / "bersama.yaml"))
     assert out.exit_code == 1
     assert "looks like a shared-values file" in out.stderr
+    # a unit block written at the top level by mistake is a broken answer file, not one
+    spilled = city / "spilled.yaml"
+    spilled.write_text("rules: tiny\nyear: 2022\nname: U\ncode: '1'\ninstansi: K\n", "utf-8")
+    out = invoke(runner, "score", str(spilled), *rules_of(city))
+    assert out.exit_code == 1
+    assert "shared-values" not in out.stderr
+    assert "unit" in out.stderr
 
 
 # --- batch ------------------------------------------------------------------------------------
