@@ -29,6 +29,7 @@ import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,12 +213,18 @@ class Applied:
 def _same(own: Any, shared: Any) -> bool:
     """Whether two raw answers give the same answer (evidence and notes aside)."""
 
+    def value(v: Any) -> str:
+        # labels are case-insensitive; 2 and 2.0 are one number
+        if isinstance(v, int | Decimal) and not isinstance(v, bool):
+            return format(Decimal(v).normalize(), "f")
+        return str(v).strip().casefold()
+
     def key(raw: Any) -> tuple[str, str, str]:
         if not isinstance(raw, dict):
-            return (str(raw).strip(), "", "")
+            return (value(raw), "", "")
         counts = raw.get("counts")
         shown = "" if counts is None else repr(sorted((str(k), str(v)) for k, v in counts.items()))
-        return (str(raw.get("answer")).strip(), shown, str(raw.get("not_counted") or ""))
+        return (value(raw.get("answer")), shown, str(raw.get("not_counted") or ""))
 
     try:
         return key(own) == key(shared)

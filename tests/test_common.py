@@ -53,6 +53,14 @@ def test_a_blank_entry_is_no_answer_and_counts_are_compared() -> None:
     assert [w.loc for w in got.warnings] == [("answers", "q4")]  # 1 of 2 against 2 of 2
 
 
+def test_the_same_answer_written_otherwise_is_no_conflict() -> None:
+    from decimal import Decimal
+
+    data = {"answers": {"q1": "a", "q2": {"answer": Decimal("2.0")}, "q3": Decimal("2.5")}}
+    shared = {"q1": "A", "q2": 2, "q3": {"answer": Decimal("2.50"), "evidence": ["x"]}}
+    assert apply_common(data, shared, "b.yaml").warnings == ()  # labels case-insensitive
+
+
 def test_no_answers_section_gets_them_all() -> None:
     got = apply_common({"rules": "tiny"}, COMMON, "b.yaml")
     assert got.shared == ("q1", "q2", "q3")
