@@ -21,7 +21,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from pmprb.base.errors import Exit, Problem, ProblemsError, RulesError
-from pmprb.base.i18n import _, set_language
+from pmprb.base.i18n import _, ngettext, set_language
 from pmprb.clihelp import PIPE_CLOSED, drop_stdout
 from pmprb.report import FOLD_OVER
 
@@ -179,6 +179,16 @@ RulesOption = Annotated[
     ),
 ]
 
+CommonOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--common",
+        help="The shared-values file of the whole instansi (YAML), instead of the one each "
+        "answer file names with `common:`; a unit's own answer wins.",
+        show_default=False,
+    ),
+]
+
 CsvLocaleOption = Annotated[
     str | None,
     typer.Option(
@@ -226,14 +236,7 @@ def score(
     top: Annotated[int, typer.Option("--top", min=0, help="How many improvements to list.")] = 10,
     csv_locale: CsvLocaleOption = None,
     basis: BasisOption = "unit",
-    common: Annotated[
-        Path | None,
-        typer.Option(
-            "--common",
-            help="Shared answers of the whole instansi (YAML); the unit's own answer wins.",
-            show_default=False,
-        ),
-    ] = None,
+    common: CommonOption = None,
 ) -> None:
     """Score one answer file: index, category, components, areas and what to improve.
 
@@ -243,42 +246,30 @@ def score(
     """
     from pmprb.analysis.engine import score as score_assessment
     from pmprb.analysis.review import Basis
-    from pmprb.model.assessment import load_assessment
+    from pmprb.model.common import load_assessment
     from pmprb.report import Format
 
     fmt = _format(Format, format)
     locale = _csv_locale(csv_locale, fmt is Format.csv)
     side = _basis(basis)
-    applied = None
-    if common is not None:
-        from pmprb.model.common import load_with_common
-
-        assessment, applied = load_with_common(file, rules, common)
-        if applied.warnings:
-            print_problems(list(applied.warnings))
-    else:
-        assessment = load_assessment(file, rules)
+    assessment = load_assessment(file, rules, common=common)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
+    from pmprb.model.common import shared_note
+
+    note = shared_note(assessment)
     if side is not Basis.unit:
         _score_review(assessment, side, fmt, top)
+        if note is not None and fmt is Format.table:
+            _stdout(note + "\n")
         return
     result = score_assessment(assessment)
-    if applied is not None and fmt is Format.json:
-        from pmprb.base.escape import json_dumps
-        from pmprb.report.record import record
-
-        _stdout(json_dumps({**record(result), "shared": list(applied.shared)}), human=False)
-        return
     if fmt is Format.table:
         from pmprb.report.table import render
 
         _show(render(result, top))
-        if applied is not None:
-            from pmprb.base.escape import path as display_path
-            from pmprb.model.common import shared_note
-
-            _stdout(shared_note(applied, display_path(common or "")) + "\n")
+        if note is not None:
+            _stdout(note + "\n")
         return
     from pmprb.report import text
 
@@ -354,7 +345,7 @@ def explain(
     from pmprb.analysis.explain import node_ids
     from pmprb.analysis.review import on_basis
     from pmprb.inputs.loader import suggest
-    from pmprb.model.assessment import load_assessment
+    from pmprb.model.common import load_assessment
     from pmprb.report import Format
     from pmprb.report import explain as view
 
@@ -424,7 +415,7 @@ def plan(
     from pmprb.analysis.plan import plan as make_plan
     from pmprb.analysis.review import on_basis
     from pmprb.inputs.loader import suggest
-    from pmprb.model.assessment import load_assessment
+    from pmprb.model.common import load_assessment
     from pmprb.report import Format
     from pmprb.report import plan as view
 
@@ -534,7 +525,7 @@ def diff(
     """
     from pmprb.analysis.compare import compare
     from pmprb.analysis.engine import score as score_assessment
-    from pmprb.model.assessment import load_assessment
+    from pmprb.model.common import load_assessment
     from pmprb.report import Format
     from pmprb.report import filediff as view
 
@@ -617,6 +608,7 @@ def batch(
             show_default=False,
         ),
     ] = None,
+    common: CommonOption = None,
 ) -> None:
     """Score many answer files: the ranking, categories, profile and weak areas (rekap).
 
@@ -660,13 +652,16 @@ def batch(
         cache_dir=str(cache) if cache is not None else None,
         language=resolve_language(),
         basis=str(side),
+        common=str(common) if common is not None else None,
     )
+    if common is not None:
+        _check_common(common)  # a missing or broken --common stops here (exit 2)
     if cache is not None:
         try:
             core.prepare_cache(cache)
         except OSError as exc:
             _bad_usage(_("cannot use {path}: {why}").format(path=cache, why=exc.strerror))
-    inputs = [path for path, _shown in files]
+    inputs = [path for path, _shown in files] + ([common] if common is not None else [])
     inputs += [path for found, _unread in earlier for path, _shown in found]
     if output is not None and not _write(output, None, inputs, rules):
         raise typer.Exit(Exit.CANNOT_RUN)  # said before scoring, not after
@@ -679,7 +674,12 @@ def batch(
     if result.problems:
         print_problems(list(result.problems))
     if earlier:
-        _emit_trend(result, earlier, options, jobs, fmt, output, inputs, rules, locale)
+        from dataclasses import replace
+
+        # the earlier years' files use their own `common:`: a --common is of this year
+        _emit_trend(
+            result, earlier, replace(options, common=None), jobs, fmt, output, inputs, rules, locale
+        )
         return
     if side != "unit":
         reviewed = sum(r.unit.reviewed for g in result.groups for r in g.ranking)
@@ -696,6 +696,19 @@ def batch(
         raise typer.Exit(Exit.CANNOT_RUN)
     if has_errors(list(result.problems)):
         raise typer.Exit(Exit.INVALID)
+
+
+def _check_common(common: Path) -> None:
+    """A --common file that cannot be read or is broken: its problems, exit 2 (one file
+    for every unit: nothing could be scored as asked)."""
+    from pmprb.base.escape import path as display_path
+    from pmprb.model.common import read_shared
+
+    try:
+        read_shared(common, display_path(common))
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(Exit.CANNOT_RUN) from None
 
 
 def _emit_review_batch(
@@ -984,6 +997,15 @@ def init(
             "--format", "-f", help="yaml, or xlsx: a fillable LKE workbook (Excel, LibreOffice)."
         ),
     ] = "yaml",
+    common: Annotated[
+        Path | None,
+        typer.Option(
+            "--common",
+            help="Pre-fill the answers of this shared-values file (with their evidence), "
+            "each marked as coming from it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a blank answer file with every question, its text and allowed answers.
 
@@ -1012,16 +1034,23 @@ def init(
     fmt = _format(AnswerFormat, format)
     loaded = load_rules(rules)
     target = output or Path(f"{_slug(code)}-{year}.{fmt.value}")
+    shared: dict[str, Any] | None = None
+    source = ""
+    if common is not None:
+        from pmprb.model.common import prefill
+
+        found, shared = prefill(common, rules, year)  # its problems: nothing is written
+        source = found.path
     text: str | bytes
     if fmt is AnswerFormat.xlsx:
         from pmprb.report.workbook import workbook_bytes
 
         person = {"name": unit, "code": code, "instansi": instansi}
-        text = workbook_bytes(loaded, loaded.rules.id, person, year)
+        text = workbook_bytes(loaded, loaded.rules.id, person, year, shared)
     else:
         from pmprb.report.template import blank_answer_file
 
-        text = blank_answer_file(loaded, unit, code, year, instansi)
+        text = blank_answer_file(loaded, unit, code, year, instansi, shared, source)
     try:
         write_atomic(target, text, overwrite=False)
     except FileExistsError:
@@ -1029,6 +1058,14 @@ def init(
     except OSError as exc:
         _bad_usage(_("cannot write {path}: {why}").format(path=target, why=exc.strerror))
     _say(_("Wrote {path} ({n} questions).").format(path=target, n=len(loaded.questions)))
+    if shared:
+        _say(
+            ngettext(
+                "{n} answer pre-filled from the shared file {file}.",
+                "{n} answers pre-filled from the shared file {file}.",
+                len(shared),
+            ).format(n=len(shared), file=source)
+        )
     years = loaded.rules.years
     if years is not None and not years[0] <= year <= years[1]:
         warning = _("{year} is outside the years of rule set '{id}' ({lo}-{hi})").format(
@@ -1245,6 +1282,7 @@ def validate(
             "(always under a folder); for the pre-commit hook.",
         ),
     ] = False,
+    common: CommonOption = None,
 ) -> None:
     """Check answer files before review: problems, unanswered questions, missing evidence.
 
@@ -1270,6 +1308,7 @@ def validate(
         fail_under_category=fail_under_category,
         score=summary is not None,
         skip_other=skip_other,
+        common=common,
     )
     report = validate_paths(paths, options)
     for note in skipped_notes(report):

@@ -88,3 +88,26 @@ def need_domain() -> Path:
     if os.environ.get("PMPRB_REQUIRE_DOMAIN") == "1":
         pytest.fail(reason + "; PMPRB_REQUIRE_DOMAIN=1 makes it required")
     pytest.skip(reason)
+
+
+def copy_example(src: Path, dest: Path) -> Path:
+    """Copy an example answer file to `dest`, with the shared-values file it names
+    (`common:`, pmprb.common) next to it, as a city folder holds them."""
+    import shutil
+
+    import yaml
+
+    shutil.copy(src, dest)
+    ref = (yaml.safe_load(src.read_text(encoding="utf-8")) or {}).get("common")
+    if isinstance(ref, str):
+        target = dest.parent / ref
+        if not target.exists():
+            shutil.copy(src.parent / ref, target)
+    return dest
+
+
+def example_text(src: Path) -> str:
+    """An example answer file's text, its shared-values file (`common:`) named by absolute
+    path, so that the text works wherever a test writes it."""
+    text = src.read_text(encoding="utf-8")
+    return text.replace("\ncommon: bersama.yaml", f"\ncommon: {src.parent / 'bersama.yaml'}")

@@ -23,13 +23,14 @@ import pmprb.analysis.batch as core
 from pmprb.analysis.engine import score
 from pmprb.cli import app
 from pmprb.inputs.cache import EntryStore
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import Memo, load_assessment
 from pmprb.model.load import load_rules
 from pmprb.report import BatchFormat
 
-from .conftest import MINI, MINI_ANSWERS, ROOT, write
+from .conftest import MINI, MINI_ANSWERS, ROOT, example_text, write
 
 CITY = ROOT / "assessments" / "kota-sukamaju-2021"
+UNITS = sorted(p for p in CITY.glob("*.yaml") if p.name != "bersama.yaml")  # its answer files
 EXAMPLES = ROOT / "assessments"
 
 
@@ -64,7 +65,7 @@ def test_example_city_rekap(runner: CliRunner) -> None:
     data = as_json(runner, str(CITY))
     (group,) = data["groups"]
     expected = {}
-    for path in sorted(CITY.glob("*.yaml")):
+    for path in UNITS:
         res = score(load_assessment(path))
         expected[res.assessment.unit.code] = float(res.index)
     ranking = group["ranking"]
@@ -76,7 +77,7 @@ def test_example_city_rekap(runner: CliRunner) -> None:
 
 
 def test_profile_and_weak_areas_are_exact_means(runner: CliRunner) -> None:
-    results = [score(load_assessment(p)) for p in sorted(CITY.glob("*.yaml"))]
+    results = [score(load_assessment(p)) for p in UNITS]
     (group,) = as_json(runner, str(CITY))["groups"]
     shares = {a.id: [] for a in results[0].areas}  # type: dict[str, list[Fraction]]
     for res in results:
@@ -392,10 +393,10 @@ def test_a_crashed_worker_costs_only_its_file(
     folder = generated(tmp_path, 12)
     real = core.score_file
 
-    def crashing(path: Path, display: str, options: Any, store: Any) -> Any:
+    def crashing(path: Path, display: str, options: Any, store: Any, *rest: Any) -> Any:
         if display.endswith("unit-00005.yaml"):
             os._exit(9)  # a worker killed mid-file: no exception, no result
-        return real(path, display, options, store)
+        return real(path, display, options, store, *rest)
 
     monkeypatch.setattr(core, "score_file", crashing)
     result = run(runner, str(folder), "--jobs", "2", "-f", "json")
@@ -556,7 +557,9 @@ def test_cache_entries_round_trip_exactly(tmp_path: Path) -> None:
     assert isinstance(fresh, core.UnitSummary)
     key = store.key(path.read_text(encoding="utf-8"))
     store.put(key, fresh)
-    assert store.get(key, str(path)) == fresh
+    # trusted while its shared file (bersama.yaml, named by `common:`) has the same digest
+    assert store.get(key, str(path), core._checker(path, options, Memo())) == fresh
+    assert store.get(key, str(path)) is None  # with no way to check the shared file: a miss
 
 
 # --- exact statistics ------------------------------------------------------------------
@@ -576,7 +579,7 @@ def test_stats_are_exact(values: list[Fraction]) -> None:
 def test_scoring_a_file_leaves_nothing_for_the_cyclic_gc(tmp_path: Path) -> None:
     # A batch keeps the cyclic GC mostly idle (core.GC_THRESHOLD); that is only safe, and
     # memory only flat, if everything a file allocates is freed by reference counting.
-    bad = (CITY / "bappeda.yaml").read_text(encoding="utf-8").replace("mp.tim_rb.a: ", "x: ")
+    bad = example_text(CITY / "bappeda.yaml").replace("mp.tim_rb.a: ", "x: ")
     files = [*sorted(EXAMPLES.rglob("*.yaml")), write(tmp_path, bad, "salah.yaml")]
     options = core.Options()
     for path in files:

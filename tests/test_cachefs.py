@@ -35,17 +35,18 @@ from pmprb.cli import app
 from pmprb.inputs.loader import read_text
 from pmprb.model.load import load_rules
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_example
 
 CITY = ROOT / "assessments" / "kota-sukamaju-2021"
 TIMEOUT = 60  # seconds for a subprocess: far above the ~1 s these take when nothing hangs
 
 
 def city(tmp_path: Path, count: int = 6) -> Path:
-    """A copy of (the first `count` files of) the example city."""
+    """A copy of (the first `count` unit files of) the example city, with its shared file."""
     folder = tmp_path / "city"
     folder.mkdir()
-    for path in sorted(CITY.glob("*.yaml"))[:count]:
+    units = [p for p in sorted(CITY.glob("*.yaml")) if p.name != "bersama.yaml"]
+    for path in [*units[:count], CITY / "bersama.yaml"]:
         shutil.copy(path, folder / path.name)
     return folder
 
@@ -373,11 +374,11 @@ def test_a_file_deleted_during_discovery_is_only_that_files_problem(
 
 def _two_units(base: Path) -> tuple[Path, Path]:
     """base/a.yaml, and base/locked/b.yaml in a folder to be made unreadable."""
-    files = sorted(CITY.glob("*.yaml"))
-    shutil.copy(files[0], base / "a.yaml")
+    files = sorted(p for p in CITY.glob("*.yaml") if p.name != "bersama.yaml")
+    copy_example(files[0], base / "a.yaml")
     locked = base / "locked"
     locked.mkdir()
-    shutil.copy(files[1], locked / "b.yaml")
+    copy_example(files[1], locked / "b.yaml")
     return base / "a.yaml", locked
 
 
@@ -495,6 +496,9 @@ def _deep(base: Path, name: str, depth: int) -> Path:
             os.close(fd)
             fd = inner
         source = (CITY / "dinkes.yaml").read_bytes()
+        # its shared file named by absolute path: none sits down there
+        shared = str(CITY / "bersama.yaml").encode()
+        source = source.replace(b"common: bersama.yaml", b"common: " + shared)
         out = os.open("deep.yaml", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
         os.write(out, source)
         os.close(out)
@@ -506,7 +510,7 @@ def _deep(base: Path, name: str, depth: int) -> Path:
 def test_a_path_longer_than_the_system_allows_is_reported(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    shutil.copy(CITY / "bappeda.yaml", tmp_path / "a.yaml")
+    copy_example(CITY / "bappeda.yaml", tmp_path / "a.yaml")
     deepest = _deep(tmp_path, "d" * 200, 25)  # over 5,000 characters: PATH_MAX is 4096
     assert len(str(deepest)) > 4096
     result = batch(runner, str(tmp_path), "-f", "json")
@@ -536,11 +540,12 @@ def _undeep(base: Path, name: str, depth: int) -> None:
 
 
 def test_a_tree_a_thousand_folders_deep_is_walked(runner: CliRunner, tmp_path: Path) -> None:
-    shutil.copy(CITY / "bappeda.yaml", tmp_path / "a.yaml")
+    copy_example(CITY / "bappeda.yaml", tmp_path / "a.yaml")
     deepest = _deep(tmp_path, "d", 1000)
     try:
         found, unread = answer_files([tmp_path])
-        assert [p for p, _shown in found] == [tmp_path / "a.yaml", deepest / "deep.yaml"]
+        shared = tmp_path / "bersama.yaml"  # a.yaml's shared file: set aside by batch
+        assert [p for p, _shown in found] == [tmp_path / "a.yaml", shared, deepest / "deep.yaml"]
         assert unread == []
         result = batch(runner, str(tmp_path), "-f", "json")
         assert result.exit_code == 0, result.stderr

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from pmprb.analysis.compare import ANSWERED, DROPPED, IMPROVED, REGRESSED, compare
 from pmprb.analysis.engine import Result, score
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 
 HEAD = """title: Tiny
 version: "1"

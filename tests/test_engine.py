@@ -16,7 +16,7 @@ from pmprb.analysis.engine import (
     score,
     weak_areas,
 )
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 from pmprb.model.rules import ChoiceScale
 

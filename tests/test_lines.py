@@ -15,7 +15,7 @@ import pytest
 
 from pmprb.analysis.engine import NodeResult, Result, score
 from pmprb.base.errors import ProblemsError
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules_file
 
 from .conftest import DATA, write

@@ -8,7 +8,7 @@ import pytest
 
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.inputs.loader import parse
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 
 from .conftest import MINI, write
 

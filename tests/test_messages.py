@@ -22,7 +22,7 @@ from pmprb.base.errors import Problem, ProblemsError
 from pmprb.base.i18n import normalize_language, resolve_language, set_language
 from pmprb.cli import app
 from pmprb.inputs.loader import parse
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.report import FOLD_OVER, ValidateFormat
 from pmprb.report.validation import render, to_summary
 

@@ -12,7 +12,7 @@ from pmprb.analysis.engine import score
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.base.i18n import set_language
 from pmprb.inputs.loader import explain_not_number, parse
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 
 from .conftest import MINI, write

@@ -14,7 +14,7 @@ import pmprb.model.rules as rules_module
 from pmprb.analysis.engine import Result, score
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules, load_rules_file
 from pmprb.model.rules import RuleSet
 

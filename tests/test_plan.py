@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from pmprb.analysis.engine import Result, score
 from pmprb.analysis.plan import plan
 from pmprb.cli import app
-from pmprb.model.assessment import Assessment, Given, load_assessment
+from pmprb.model.assessment import Assessment, Given
+from pmprb.model.common import load_assessment
 from pmprb.model.rules import ChoiceScale
 
 from .conftest import DATA, write

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from pmprb.analysis.engine import Result, score
 from pmprb.analysis.plan import PlanRefused, plan, unsupported
 from pmprb.cli import app
-from pmprb.model.assessment import Given, load_assessment
+from pmprb.model.assessment import Given
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules_file
 from pmprb.model.rules import ChoiceScale
 

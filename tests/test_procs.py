@@ -280,14 +280,14 @@ from pmprb.cli import main
 mode, mark, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 real = core.score_file
 
-def score_file(path, display, options, store):
+def score_file(path, display, options, store, *rest):
     if display.endswith("unit-00003.yaml"):
         if mode == "hang":  # every time: this file hangs its worker
             time.sleep(600)
         elif not mark.exists():  # once: something outside stops or kills the worker
             mark.touch()
             os.kill(os.getpid(), signal.SIGSTOP if mode == "stop" else signal.SIGKILL)
-    return real(path, display, options, store)
+    return real(path, display, options, store, *rest)
 
 core.score_file = score_file
 # --rules: the rule set is loaded before the workers start, so a fresh worker's first
@@ -421,7 +421,7 @@ def many_units(n: int) -> core.Batch:
     """A batch of n units: the example city's six, copied under new codes."""
     files, _missing, _unread = core.discover([CITY])
     units = [
-        o for o in core.run(files, core.Options(language="en")) if not isinstance(o, core.Failure)
+        o for o in core.run(files, core.Options(language="en")) if isinstance(o, core.UnitSummary)
     ]
     copies = [
         replace(u, path=f"{u.path}.{k}", code=f"{u.code}-{k}")

@@ -23,7 +23,7 @@ from pmprb.analysis.batch import summarise
 from pmprb.analysis.engine import improvements, score, weak_areas
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 
 from .conftest import MINI, ROOT, write

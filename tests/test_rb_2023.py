@@ -11,7 +11,7 @@ import pytest
 
 from pmprb.analysis.engine import NodeResult, score
 from pmprb.analysis.rulecheck import check_rules
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 from pmprb.model.rules import NumberScale
 

@@ -140,7 +140,8 @@ def test_hostile_names_and_notes_are_text(runner: CliRunner, tmp_path: Path) -> 
     folder = tmp_path / "city"
     folder.mkdir()
     (folder / "evil.yaml").write_text(source, encoding="utf-8")
-    (folder / "inspektorat.yaml").write_bytes((CITY / "inspektorat.yaml").read_bytes())
+    for name in ("inspektorat.yaml", "bersama.yaml"):  # and the city's shared values
+        (folder / name).write_bytes((CITY / name).read_bytes())
     text = _report(runner, tmp_path / "r.html", str(folder))
     page = _parse(text)
     assert page.tags["script"] == 4
@@ -250,6 +251,8 @@ def test_missing_input_writes_nothing(runner: CliRunner, tmp_path: Path, missing
 def test_compare_shows_each_unit_then_and_now(runner: CliRunner, tmp_path: Path) -> None:
     old = tmp_path / "2020"
     old.mkdir()
+    shared = (CITY / "bersama.yaml").read_text(encoding="utf-8")  # the shared values "then"
+    (old / "bersama.yaml").write_text(shared.replace("year: 2021", "year: 2020"), "utf-8")
     # Dinas Kesehatan "then" had Diskominfo's answers (77.72): 58.69 - 77.72 = -19.03
     kominfo = (CITY / "diskominfo.yaml").read_text(encoding="utf-8")
     assert 'code: "2.16.01"' in kominfo

@@ -20,7 +20,7 @@ from pmprb.analysis.engine import score
 from pmprb.analysis.review import Basis, compare, on_basis, reviewed_count
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 
 from .conftest import DATA, MINI, MINI_ANSWERS, write
 

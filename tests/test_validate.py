@@ -26,11 +26,11 @@ from pmprb.analysis.validate import FileReport, Options, Report, validate_paths
 from pmprb.base.errors import Problem
 from pmprb.base.files import answer_files
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.report import ValidateFormat
 from pmprb.report.validation import RENDERERS, github_command, render, resolve, to_junit
 
-from .conftest import MINI, ROOT, write
+from .conftest import MINI, ROOT, example_text, write
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = Path("tests/data/validate")  # relative, so reports show stable paths
@@ -430,9 +430,7 @@ def test_a_broken_rule_set_named_by_one_file_does_not_stop_the_others(
 ) -> None:
     broken = write(tmp_path, "id: broken\ntitle: [\n", "broken-rules.yaml")
     good = EXAMPLES / "kota-sukamaju-2021" / "bappeda.yaml"
-    text = good.read_text(encoding="utf-8").replace(
-        "rules: permenpanrb-26-2020", f"rules: {broken}"
-    )
+    text = example_text(good).replace("rules: permenpanrb-26-2020", f"rules: {broken}")
     uses_broken = write(tmp_path, text, "uses-broken.yaml")
     code, out, _err = run(runner, str(good), str(uses_broken))
     assert code == 1

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from pmprb.analysis.batch import Options, aggregate, discover, run
 from pmprb.analysis.engine import improvements, score
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.report import batch as batch_view
 from pmprb.report.table import render
 

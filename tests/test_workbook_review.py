@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from pmprb.cli import app
 from pmprb.inputs.loader import parse
-from pmprb.model.assessment import AnswerFile, load_assessment
+from pmprb.model.assessment import AnswerFile
+from pmprb.model.common import load_assessment
 from pmprb.report.convert import answer_yaml
 
 from .conftest import DATA, MINI, ROOT, need_program, write

@@ -15,7 +15,7 @@ from pmprb.analysis.rulecheck import check_rules
 from pmprb.analysis.rulediff import diff
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 
 from .conftest import ROOT, write

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pmprb.analysis.engine import ConditionResult, Result, next_predicate, score
 from pmprb.base.errors import ProblemsError
 from pmprb.cli import app
-from pmprb.model.assessment import load_assessment
+from pmprb.model.common import load_assessment
 from pmprb.model.load import load_rules
 
 from .conftest import ROOT, write

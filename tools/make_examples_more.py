@@ -225,7 +225,7 @@ def render(ex: Example, loaded: LoadedRules) -> str:
 def verify(ex: Example, path: Path) -> None:
     """The file scores as intended."""
     from pmprb.analysis.engine import score
-    from pmprb.model.assessment import load_assessment
+    from pmprb.model.common import load_assessment
 
     result = score(load_assessment(path))
     if ex.rules == "zona-integritas-2022":

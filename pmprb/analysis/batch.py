@@ -36,6 +36,7 @@ from pmprb import __version__
 from pmprb.analysis.engine import Result, round_half_up, score, weak_areas
 from pmprb.analysis.review import Basis, on_basis, reviewed_count
 from pmprb.base.errors import Problem, ProblemsError
+from pmprb.base.escape import path as display_path
 from pmprb.base.files import answer_files
 from pmprb.base.i18n import _, set_language
 from pmprb.base.limits import current as current_limits
@@ -44,6 +45,7 @@ from pmprb.inputs.cache import EntryStore, load_key
 from pmprb.inputs.loader import Pending
 from pmprb.inputs.source import content_key, open_source, read_content, read_source
 from pmprb.model.assessment import Assessment, validate_source
+from pmprb.model.common import Memo, Use, apply_to, is_common_file, resolve, with_use
 from pmprb.model.load import load_rules
 from pmprb.model.rules import LoadedRules
 
@@ -61,6 +63,7 @@ class DetailRow(NamedTuple):
     max: float
     evidence: str
     note: str
+    shared: bool = False  # the answer came from the shared-values file (pmprb.model.common)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,12 @@ class UnitSummary:
     # of the review basis beside this one (the unit's)
     reviewed: int = 0
     review: UnitSummary | None = None
+    # the shared-values file applied (display path), how it was named (the `common:` text
+    # or the --common path) and its sha256 for the cache, and the ids answered from it
+    common: str | None = None
+    common_ref: str | None = None
+    common_digest: str | None = None
+    shared: tuple[str, ...] = ()
 
     @property
     def unanswered(self) -> int:
@@ -105,7 +114,14 @@ class Failure:
     internal: bool = False  # pmprb itself failed on the file (a bug or a crashed worker)
 
 
-Outcome = UnitSummary | Failure
+@dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A shared-values file met among the answer files: no unit, set aside (pmprb.model.common)."""
+
+    path: str
+
+
+Outcome = UnitSummary | Failure | SharedFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +167,13 @@ def _round(value: Fraction) -> float:
     return float(round_half_up(value, 4))
 
 
-def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSummary:
-    """Boil a result down to what the rekap and the exports need."""
+def summarise(
+    result: Result, rules_ref: str, detail: bool = False, use: Use | None = None
+) -> UnitSummary:
+    """Boil a result down to what the rekap and the exports need (`use`: the shared file
+    applied, pmprb.model.common)."""
     a = result.assessment
+    taken = frozenset(a.shared)
     components: list[Ratio | None] = []
     for top in result.root.children:
         components.append(_ratio(top.points, top.maximum) if top.known else None)
@@ -179,6 +199,7 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
                     _round(item.maximum),
                     "; ".join(given.evidence) if given else "",
                     given.note if given else "",
+                    item.id in taken,
                 )
             )
     return UnitSummary(
@@ -200,12 +221,16 @@ def summarise(result: Result, rules_ref: str, detail: bool = False) -> UnitSumma
         weak=tuple(w.id for w in weak_areas(result)),
         warnings=a.warnings,
         detail=tuple(rows),
+        common=a.common,
+        common_ref=use.ref if use is not None else None,
+        common_digest=use.digest if use is not None else None,
+        shared=a.shared,
     )
 
 
 # --- the cache -------------------------------------------------------------------------
 
-CACHE_FORMAT = "pmprb-batch-cache/2"
+CACHE_FORMAT = "pmprb-batch-cache/3"
 
 
 @cache
@@ -242,13 +267,14 @@ class Cache:
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def get(self, key: str, display: str) -> UnitSummary | None:
-        """The cached summary for a key, or None when missing or not to be trusted."""
+    def get(self, key: str, display: str, check: SharedCheck | None = None) -> UnitSummary | None:
+        """The cached summary for a key, or None when missing or not to be trusted
+        (`check` says whether the shared file an entry used still has its digest)."""
         raw = self.store.read(key)
         if raw is None:
             return None
         try:
-            return _decode(raw, display)
+            return _decode(raw, display, check)
         except (ValueError, TypeError, KeyError, ProblemsError, RecursionError):
             return None
 
@@ -281,6 +307,10 @@ def _encode(s: UnitSummary) -> dict[str, Any]:
         "detail": [list(r) for r in s.detail],
         "reviewed": s.reviewed,
         "review": _encode(s.review) if s.review is not None else None,
+        "common": s.common,
+        "common_ref": s.common_ref,
+        "common_digest": s.common_digest,
+        "shared": list(s.shared),
     }
 
 
@@ -332,10 +362,25 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _decode(raw: Any, display: str) -> UnitSummary | None:
-    """Rebuild a summary from a cache entry, checking every field; None if not trusted."""
+SharedCheck = Callable[[str, str], str | None]  # (ref, digest) -> display path, or None
+
+
+def _decode(raw: Any, display: str, check: SharedCheck | None = None) -> UnitSummary | None:
+    """Rebuild a summary from a cache entry, checking every field; None if not trusted.
+
+    An entry made with a shared file is trusted only while that file (found again from
+    the reference it recorded) has the digest recorded: a changed shared file rescores."""
     if not isinstance(raw, dict):
         return None
+    common_ref, common_digest = _opt_str(raw["common_ref"]), _opt_str(raw["common_digest"])
+    common = None
+    if common_ref is not None:
+        if check is None or common_digest is None:
+            return None
+        common = check(common_ref, common_digest)
+        if common is None:
+            return None
+    shared = tuple(_str(q) for q in _list(raw["shared"]))
     rules_ref = _str(raw["rules_ref"])
     loaded = load_rules(rules_ref)
     if loaded.digest != _str(raw["rules_digest"]):
@@ -362,7 +407,9 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
         )
     detail = []
     for row in _list(raw["detail"]):
-        q, ind, answer, value, points, maximum, evidence, note = _list(row)
+        q, ind, answer, value, points, maximum, evidence, note, taken = _list(row)
+        if not isinstance(taken, bool):
+            return None
         top = _num(maximum)
         if top is None:
             return None
@@ -376,6 +423,7 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
                 top,
                 _str(evidence),
                 _str(note),
+                taken,
             )
         )
     questions, answered = _int(raw["questions"]), _int(raw["answered"])
@@ -385,7 +433,7 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
     if not isinstance(published, bool):
         return None
     reviewed = _int(raw["reviewed"])
-    review = _decode(raw["review"], display) if raw["review"] is not None else None
+    review = _decode(raw["review"], display, check) if raw["review"] is not None else None
     if raw["review"] is not None and review is None:
         return None
     return UnitSummary(
@@ -409,6 +457,10 @@ def _decode(raw: Any, display: str) -> UnitSummary | None:
         detail=tuple(detail),
         reviewed=reviewed,
         review=review,
+        common=common,
+        common_ref=common_ref,
+        common_digest=common_digest,
+        shared=shared,
     )
 
 
@@ -425,6 +477,7 @@ class Options:
     language: str = "en"
     cwd: str = field(default_factory=os.getcwd)
     basis: str = "unit"  # unit, review or both (review.Basis)
+    common: str | None = None  # --common: the shared-values file for every file
 
 
 def prepare_cache(root: Path) -> None:
@@ -453,6 +506,8 @@ def cache_for(options: Options) -> Cache | None:
             override,
             "detail" if options.detail else "summary",
             options.basis,
+            # with --common, every entry is of that file (its digest is checked on read)
+            options.common or "",
             # a file within the limits of one run may not be within another's
             repr(current_limits()),
         )
@@ -460,19 +515,46 @@ def cache_for(options: Options) -> Cache | None:
     return Cache(Path(options.cache_dir), salt)
 
 
-def score_file(path: Path, display: str, options: Options, store: Cache | None) -> Outcome:
-    """Read, validate and score one file into a summary, or a Failure with its problems."""
+def _checker(path: Path, options: Options, memo: Memo) -> SharedCheck:
+    """How a cache entry's shared file is checked: found again from its reference (the
+    --common path, or `common:` relative to this answer file), with the same digest."""
+    flag = options.common
+
+    def check(ref: str, digest: str) -> str | None:
+        if flag is not None and ref != flag:
+            return None
+        found = Path(flag) if flag is not None else resolve(path, ref)
+        shown = display_path(found)
+        try:
+            shared = memo.get(found, shown)
+        except ProblemsError:
+            return None
+        return shown if shared.digest == digest else None
+
+    return check
+
+
+def score_file(
+    path: Path, display: str, options: Options, store: Cache | None, memo: Memo | None = None
+) -> Outcome:
+    """Read, validate and score one file into a summary, or a Failure with its problems;
+    a shared-values file is set aside (SharedFile)."""
+    memo = memo if memo is not None else Memo()
     try:
         content = read_content(path, display)
         key = store.key(content_key(content)) if store is not None else ""
         if store is not None:
-            hit = store.get(key, display)
+            hit = store.get(key, display, _checker(path, options, memo))
             if hit is not None:
                 return hit
         source = open_source(display, content)
-        assessment = validate_source(source, options.rules)
+        if is_common_file(source.data):
+            return SharedFile(display)
+        flag = Path(options.common) if options.common is not None else None
+        source, use = apply_to(source, path, flag, memo)
+        assessment = with_use(validate_source(source, options.rules), use)
         named = source.data.get("rules") if options.rules is None else options.rules
-        summary = _summary_on_basis(assessment, str(named), options)
+        summary = _summary_on_basis(assessment, str(named), options, use)
         if store is not None:
             store.put(key, summary)
         return summary
@@ -487,22 +569,24 @@ def score_file(path: Path, display: str, options: Options, store: Cache | None) 
         return Failure(display, (Problem(display, None, None, "internal_error", message),), True)
 
 
-def _summary_on_basis(assessment: Assessment, named: str, options: Options) -> UnitSummary:
+def _summary_on_basis(
+    assessment: Assessment, named: str, options: Options, use: Use | None = None
+) -> UnitSummary:
     """The summary of the basis asked for; with both, the review's rides on the unit's."""
     if options.basis == Basis.unit:
-        return summarise(score(assessment), named, options.detail)
+        return summarise(score(assessment), named, options.detail, use)
     reviewed = reviewed_count(assessment)
-    on_review = summarise(score(on_basis(assessment, Basis.review)), named, options.detail)
+    on_review = summarise(score(on_basis(assessment, Basis.review)), named, options.detail, use)
     on_review = replace(on_review, reviewed=reviewed)
     if options.basis == Basis.review:
         return on_review
-    own = summarise(score(assessment), named, options.detail)
+    own = summarise(score(assessment), named, options.detail, use)
     return replace(own, reviewed=reviewed, review=on_review)
 
 
 Task = tuple[int, str, str]  # position, path, display
 
-_worker: tuple[Options, Cache | None] | None = None
+_worker: tuple[Options, Cache | None, Memo] | None = None
 
 
 # Scoring a file allocates thousands of short-lived objects that reference counting frees;
@@ -541,7 +625,7 @@ def _init_worker(options: Options, parent: int) -> None:
     store = cache_for(options)
     if options.rules is not None:
         load_rules(options.rules)
-    _worker = (options, store)
+    _worker = (options, store, Memo())
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -579,8 +663,8 @@ def _follow_parent(parent: int) -> None:
 def _run_chunk(tasks: list[Task]) -> list[tuple[int, Outcome]]:
     """Score a chunk of files in a worker."""
     assert _worker is not None
-    options, store = _worker
-    return [(i, score_file(Path(p), d, options, store)) for i, p, d in tasks]
+    options, store, memo = _worker
+    return [(i, score_file(Path(p), d, options, store, memo)) for i, p, d in tasks]
 
 
 def _worker_main(conn: Connection, options: Options, parent: int) -> None:
@@ -633,10 +717,11 @@ def run(
     tick = progress or (lambda n: None)
     if jobs <= 1 or len(files) < 2:
         store = cache_for(options)
+        memo = Memo()  # each shared file read once per run
         out: list[Outcome] = []
         with _fewer_collections():
             for path, display in files:
-                out.append(score_file(path, display, options, store))
+                out.append(score_file(path, display, options, store, memo))
                 tick(1)
         return out
     tasks = [(i, str(p), d) for i, (p, d) in enumerate(files)]
@@ -797,6 +882,9 @@ def _retried(
         return got
     out: list[tuple[int, Outcome]] = []
     for i, outcome in got:
+        if isinstance(outcome, SharedFile):
+            out.append((i, outcome))
+            continue
         if chunk.retry == "timeout":
             message = _(
                 "the worker scoring this file with others did not finish within {seconds} s "
@@ -894,6 +982,7 @@ class Batch:
     groups: tuple[Group, ...]
     failures: tuple[Failure, ...]
     problems: tuple[Problem, ...]
+    shared_files: tuple[str, ...] = ()  # shared-values files met, set aside (not counted)
 
     @property
     def scored(self) -> int:
@@ -998,8 +1087,11 @@ def aggregate(outcomes: Iterable[Outcome], files: int) -> Batch:
     units: list[UnitSummary] = []
     failures: list[Failure] = []
     problems: list[Problem] = []
+    shared_files: list[str] = []
     for outcome in outcomes:
-        if isinstance(outcome, Failure):
+        if isinstance(outcome, SharedFile):
+            shared_files.append(outcome.path)
+        elif isinstance(outcome, Failure):
             failures.append(outcome)
         else:
             units.append(outcome)
@@ -1029,10 +1121,11 @@ def aggregate(outcomes: Iterable[Outcome], files: int) -> Batch:
         problems.extend(f.problems)
     return Batch(
         # each once: files that name the same broken rule set share its problems
-        files,
+        files - len(shared_files),
         tuple(built),
         tuple(failures),
         tuple(sorted(set(problems), key=Problem.sort_key)),
+        tuple(sorted(shared_files)),
     )
 
 

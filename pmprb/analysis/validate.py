@@ -30,6 +30,7 @@ from pmprb.model.assessment import (
     usable_answers,
     validate_source,
 )
+from pmprb.model.common import Memo, apply_to, check_shared, is_common_file, with_use
 from pmprb.model.load import load_rules
 from pmprb.model.rules import ChoiceScale, Document, LoadedRules, Node
 
@@ -53,6 +54,7 @@ class Options:
     # YAML files that are not answer files (rule sets, CI files) are skipped with a note
     # even when named on the command line (the pre-commit hook); under a folder they always are
     skip_other: bool = False
+    common: Path | None = None  # --common: the shared-values file for every file
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,7 @@ class _Run:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.plans: dict[int, tuple[LoadedRules, _Plan]] = {}
+        self.memo = Memo()  # each shared file read once per run
 
     def plan(self, loaded: LoadedRules) -> _Plan:
         """The look-ups for a rule set (rule sets are loaded once and cached by load_rules)."""
@@ -294,6 +297,11 @@ class _Run:
             source = read_source(path, shown, keep_nodes=True)
         except ProblemsError as exc:
             return FileReport(shown, tuple(exc.problems))
+        if is_common_file(source.data):  # checked on its own, its problems located in it
+            found = check_shared(path, shown, self.options.rules)
+            if self.options.strict:
+                found = [replace(p, level="error") for p in found]
+            return FileReport(shown, tuple(sorted(found, key=Problem.sort_key)))
         data = source.data
         if skip_other and isinstance(data, dict):
             why = not_answer_file(data)
@@ -302,7 +310,9 @@ class _Run:
         problems: list[Problem] = []
         assessment: Assessment | None = None
         try:
-            assessment = validate_source(source, self.options.rules)
+            source, use = apply_to(source, path, self.options.common, self.memo)
+            data = source.data  # with the shared answers: they count as answered
+            assessment = with_use(validate_source(source, self.options.rules), use)
             problems.extend(assessment.warnings)
         except ProblemsError as exc:
             # a broken rule set named by the file (RulesError) is this file's problem too:

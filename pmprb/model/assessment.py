@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
@@ -27,7 +26,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pmprb.base.errors import Problem, ProblemsError
-from pmprb.base.escape import path as display_path
 from pmprb.base.i18n import _
 from pmprb.base.limits import current as current_limits
 from pmprb.base.numbers import fixed
@@ -262,6 +260,12 @@ class AnswerFile(_Model):
         description="A predicate the unit already holds and since when (WBK before WBBM); "
         "pmprb never infers it",
     )
+    common: str | None = Field(
+        None,
+        min_length=1,
+        description="The shared-values file of the whole instansi, relative to this file "
+        "(e.g. bersama.yaml); this file's own answers win",
+    )
 
 
 class Given(NamedTuple):
@@ -303,6 +307,9 @@ class Assessment:
     # question id -> the review of its answer (issue 12); scoring reads `answers` only
     reviews: dict[str, Reviewed] = field(default_factory=dict)
     held: Held | None = None  # the predicate the unit already holds, as the file records it
+    # the shared-values file applied (its display path) and the question ids taken from it
+    common: str | None = None
+    shared: tuple[str, ...] = ()
 
 
 def _show_number(value: Decimal | int) -> str:
@@ -584,16 +591,6 @@ def check_reviews(
     return reviews, pending
 
 
-def load_assessment(
-    path: Path, rules_ref: str | None = None, display: str | None = None
-) -> Assessment:
-    """Read, parse and validate one answer file; every problem raises ProblemsError at once."""
-    from pmprb.inputs.source import read_source
-
-    shown = display or display_path(path)
-    return validate_source(read_source(path, shown), rules_ref)
-
-
 def _rules_for(named: Any, rules_ref: str | None) -> tuple[LoadedRules | None, list[Pending]]:
     """The rule set to check against: the one given (its problems raise), else the file's."""
     if rules_ref is not None:
@@ -630,10 +627,31 @@ def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
     return []
 
 
+# Top-level keys only an answer file has (or a unit block spilled to the top): a mapping
+# with one of them is a broken answer file, not a shared-values file.
+_UNIT_ONLY = frozenset({"unit", "scores", "held", "common", "name", "code"})
+
+
+def looks_shared(data: Any) -> bool:
+    """Whether parsed YAML is a shared-values file (pmprb.model.common): `instansi` at the top
+    and nothing only an answer file has (`unit`, `scores`, `held`, `common`, or a unit's
+    `name`/`code` written at the top level by mistake)."""
+    return (
+        isinstance(data, dict)
+        and "instansi" in data
+        and not any(k in _UNIT_ONLY for k in data if isinstance(k, str))
+    )
+
+
 def not_answer_file(data: dict[Any, Any]) -> str | None:
     """Why a parsed mapping is not an answer file (what it looks like), or None when it
     has any answer-file key (then its mistakes are reported field by field)."""
     keys = {k for k in data if isinstance(k, str)}
+    if looks_shared(data):
+        return _(
+            "it has `instansi` and no `unit`, so it looks like a shared-values file (use it "
+            "with --common FILE or `common: FILE` in an answer file)"
+        )
     if keys & ANSWER_KEYS:
         return None
     if "extends" in keys:

@@ -21,7 +21,7 @@ What it trusts, and why that is enough:
   user. A folder that fails a check is not used at all (the rule set is read from its
   file, as without a cache), and nothing is written to it.
 - **Not even then, arbitrary pickles.** The unpickler resolves only the classes a rule
-  set is made of (ALLOWED: pmprb.rules' models and records, Decimal, Fraction); any other
+  set is made of (ALLOWED: pmprb.model.rules' models and records, Decimal, Fraction); any other
   global, or a damaged, truncated or foreign entry, is a miss. A hostile entry could at
   worst describe a wrong rule set, never run code.
 

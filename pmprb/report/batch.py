@@ -62,6 +62,8 @@ def unit_record(ranked: Ranked, group: Group, detail: bool = False) -> dict[str,
         "answered": u.answered,
         "unanswered": u.unanswered,
         "published": u.published,
+        # the shared-values file applied and the ids answered from it (pmprb.model.common)
+        **({"common": u.common, "shared": list(u.shared)} if u.common is not None else {}),
         "components": {
             cid: share(r)
             for (cid, _n, _d), r in zip(group.layout.components, u.components, strict=True)
@@ -214,6 +216,7 @@ DETAIL_COLUMNS = (
     "max",
     "evidence",
     "note",
+    "shared",
 )
 
 
@@ -393,6 +396,7 @@ def to_markdown(batch: Batch) -> str:
         lines += [f"- {md(f.path)}: {md(_first(f.problems))}" for f in batch.failures]
         lines.append("")
     lines += [_totals(batch), ""]
+    lines += [x for n in shared_notes(batch) for x in (md(n), "")]
     return "\n".join(lines)
 
 
@@ -553,7 +557,27 @@ def render(batch: Batch) -> RenderableType:
         parts.append(Text(""))
         parts.append(failed)
     parts.append(Text("\n" + _totals(batch)))
+    parts.extend(terminal(n, style="dim") for n in shared_notes(batch))
     return RichGroup(*parts)
+
+
+def shared_notes(batch: Batch) -> list[str]:
+    """One line per shared-values file applied: the ids it gave and to how many units."""
+    used: dict[str, tuple[set[str], int]] = {}
+    for g in batch.groups:
+        for r in g.ranking:
+            u = r.unit
+            if u.common is not None:
+                ids, n = used.get(u.common, (set(), 0))
+                used[u.common] = (ids | set(u.shared), n + 1)
+    return [
+        ngettext(
+            "From the shared file {file}: {ids} ({n} unit)",
+            "From the shared file {file}: {ids} ({n} units)",
+            n,
+        ).format(file=path, ids=", ".join(sorted(ids)) or "-", n=n)
+        for path, (ids, n) in sorted(used.items())
+    ]
 
 
 def _stat_cells(s: Stat) -> list[RenderableType]:

@@ -3,7 +3,9 @@
 Only valid answer files are converted (the file is validated first, as `pmprb score`
 would): a workbook is laid out from the rule set, so every answer must have its row.
 What is carried over is the answer file's data as given (labels as typed, numbers exact,
-the long form's fields, published scores), not the scored values.
+the long form's fields, published scores), not the scored values. A workbook names no
+shared-values file: the answers a YAML file takes from its `common:` file are written
+into the workbook with the file's own (pmprb.model.common).
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def to_yaml(path: Path, shown: str, rules_ref: str | None = None) -> str:
 
 
 def _valid(path: Path, shown: str, rules_ref: str | None) -> tuple[Source, AnswerFile]:
-    source = read_source(path, shown)
+    from pmprb.model.common import apply_to
+
+    source, _use = apply_to(read_source(path, shown), path)
     validate_source(source, rules_ref)  # raises ProblemsError with every problem
     return source, AnswerFile.model_validate(source.data)
 
@@ -94,6 +98,21 @@ def _fields(model: BaseModel, indent: str) -> list[str]:
         else:
             out.append(f"{indent}{name}: {_scalar(value)}")
     return out
+
+
+def answer_yaml_value(given: Any) -> str:
+    """One answer (an AnswerFile value) as a YAML value on the line of its id: the short
+    form, or the long form in flow style with every field not at its default."""
+    if given is None:
+        return ""
+    if not isinstance(given, LongAnswer):
+        return _scalar(given)
+    fields = {
+        name: value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+        for name, info in LongAnswer.model_fields.items()
+        if (value := getattr(given, name)) is not None and value != info.default
+    }
+    return "{" + ", ".join(f"{name}: {_scalar(v)}" for name, v in fields.items()) + "}"
 
 
 def answer_yaml(model: AnswerFile, note: str = "") -> str:

@@ -90,7 +90,7 @@ def num(value: Fraction | Decimal, places: int = PLACES) -> float:
     return float(round_half_up(exact, places))
 
 
-def _item(item: ItemResult) -> dict[str, Any]:
+def _item(item: ItemResult, shared: frozenset[str] = frozenset()) -> dict[str, Any]:
     given = item.answer
     out = {
         "id": item.id,
@@ -103,6 +103,8 @@ def _item(item: ItemResult) -> dict[str, Any]:
     }
     if item.not_counted:
         out["not_counted"] = item.not_counted
+    if item.id in shared:
+        out["shared"] = True  # the answer came from the shared-values file
     return out
 
 
@@ -139,8 +141,8 @@ def adjustments(result: Result) -> list[dict[str, Any]]:
     return out
 
 
-def node_record(node: NodeResult) -> dict[str, Any]:
-    """A node and its subtree."""
+def node_record(node: NodeResult, shared: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A node and its subtree (`shared`: the question ids answered from the shared file)."""
     out: dict[str, Any] = {
         "id": node.id,
         "name": node.name,
@@ -158,9 +160,9 @@ def node_record(node: NodeResult) -> dict[str, Any]:
         out["points_before_rescale"] = num(raw)
         out["adjusted_max"] = num(adjusted)
     if node.children:
-        out["children"] = [node_record(c) for c in node.children]
+        out["children"] = [node_record(c, shared) for c in node.children]
     if node.items:
-        out["items"] = [_item(i) for i in node.items]
+        out["items"] = [_item(i, shared) for i in node.items]
     return out
 
 
@@ -214,6 +216,8 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
         "questions": result.questions,
         "answered": result.answered,
         "unanswered": result.unanswered,
+        # the shared-values file applied and the ids answered from it (pmprb.model.common)
+        **({"common": a.common, "shared": list(a.shared)} if a.common is not None else {}),
         "provisional": [n.id for n in result.provisional_nodes()],
         "provisional_note": provisional_note([n.name for n in result.provisional_nodes()]),
         "areas": [
@@ -276,5 +280,5 @@ def record(result: Result, improvement_limit: int = 10) -> dict[str, Any]:
             else None
         ),
         **({"adjusted": found} if (found := adjustments(result)) else {}),
-        "tree": node_record(result.root),
+        "tree": node_record(result.root, frozenset(a.shared)),
     }

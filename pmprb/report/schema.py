@@ -344,6 +344,11 @@ def answer_schema(loaded: LoadedRules) -> dict[str, Any]:
                 },
             },
             **_held_schema(loaded),
+            "common": {
+                "description": _field(AnswerFile, "common"),
+                "type": "string",
+                "minLength": 1,
+            },
         },
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pmprb.base.i18n import _
 from pmprb.model.rules import ChoiceScale, LoadedRules, Node
@@ -17,8 +18,19 @@ def _comment(text: str, indent: str) -> list[str]:
     return [f"{indent}# {line}".rstrip() for line in text.splitlines() or [""]]
 
 
-def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, instansi: str) -> str:
-    """The text of a blank answer file, ready to fill in."""
+def blank_answer_file(
+    loaded: LoadedRules,
+    name: str,
+    code: str,
+    year: int,
+    instansi: str,
+    shared: dict[str, Any] | None = None,
+    source: str = "",
+) -> str:
+    """The text of a blank answer file, ready to fill in; `shared` answers (id -> an
+    AnswerFile value, from the shared-values file `source`) are written in, each marked."""
+    from pmprb.report.convert import answer_yaml_value
+
     rs = loaded.rules
     lines = [
         "# " + _("PMPRB answer file: {title}").format(title=rs.title) + f" ({rs.id} {rs.version})",
@@ -90,7 +102,11 @@ def blank_answer_file(loaded: LoadedRules, name: str, code: str, year: int, inst
                     "  #   "
                     + _("Expected documents (data dukung): {documents}").format(documents=names)
                 )
-            lines.append(f"  {q.id}:")
+            if shared is not None and q.id in shared:
+                lines.append("  # " + _("from the shared file {file}").format(file=source))
+                lines.append(f"  {q.id}: {answer_yaml_value(shared[q.id])}")
+            else:
+                lines.append(f"  {q.id}:")
 
     for top in rs.tree:
         visit(top, [])

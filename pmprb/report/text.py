@@ -12,6 +12,7 @@ from pmprb.base.escape import json_dumps
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _
 from pmprb.model.assessment import Given
+from pmprb.model.common import shared_note
 from pmprb.report.csvout import CsvLocale, write_csv
 from pmprb.report.record import (
     PLACES,
@@ -34,7 +35,8 @@ def to_json(result: Result) -> str:
 def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
     """A long table: one row per node and per question (see report.csvout for the dialect).
     Points are fixed decimals: a node's with the 2 of the tables (58.69, 100.00), a
-    question's with 4 (0.1333: too small for 2); a last `note` row carries the
+    question's with 4 (0.1333: too small for 2); a `shared` row names each answer taken
+    from the shared-values file (id, the file); a last `note` row carries the
     provisional-weights caveat when there is one."""
     rows: list[list[Any]] = []
 
@@ -68,6 +70,9 @@ def to_csv(result: Result, locale: CsvLocale = CsvLocale.c) -> str:
             )
 
     visit(result.root, "")
+    a = result.assessment
+    # one row per answer taken from the shared-values file, naming the file
+    rows.extend(["shared", qid, a.common, "", "", "", "", ""] for qid in a.shared)
     caveat = record(result)["provisional_note"]
     if caveat:
         rows.append(["note", "provisional", caveat, "", "", "", "", ""])
@@ -158,6 +163,7 @@ def to_markdown(result: Result, improvement_limit: int = 10) -> str:
         "",
         *_markdown_next(result),
         *([f"> {md(rec['provisional_note'])}", ""] if rec["provisional_note"] else []),
+        *([md(note), ""] if (note := shared_note(result.assessment)) else []),
         *_markdown_predicates(rec),
     ]
     levels = result.rules.rules.levels
