@@ -37,6 +37,7 @@ _PLACEHOLDERS = {
     "[OPTIONS]": N_("[OPTIONS]"),
     "COMMAND [ARGS]...": N_("COMMAND [ARGS]..."),
     "<list[Path]>": N_("<paths>"),
+    "<list[str]>": N_("<ids>"),
     "<int range>": N_("<number>"),
     "<int>": N_("<number>"),
     "<str>": N_("<text>"),

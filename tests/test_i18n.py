@@ -325,3 +325,19 @@ def test_usage_error_in_indonesian(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     assert "Coba 'pmprb init --help' untuk bantuan." in err
     assert "Galat: Opsi '--unit' belum diberikan." in err
+
+
+def test_no_python_type_shows_in_any_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """typer names an option's value by its Python type (<list[str]>, <int range>); every
+    such name is shown as a word of the catalogue instead, in both languages."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = [[name] for name in group.commands]  # type: ignore[attr-defined]
+    names += [["rules", name] for name in ("list", "show", "check", "diff")]
+    for lang in ("id", "en"):
+        for words in names:
+            code, out, _err = run_id(capsys, "--lang", lang, *words, "--help")
+            assert code == 0, words
+            found = re.findall(r"<[^\s<>]*[\[\]][^\s<>]*>|\b(?:str|int|Path)\b", out)
+            assert found == [], (lang, words, found)
