@@ -36,7 +36,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "import typer, yaml; from pydantic import BaseModel, TypeAdapter; import importlib.metadata"
-DEFAULT_FILE = ROOT / "assessments" / "kota-sukamaju-2021" / "dinkes.yaml"
 
 
 def tool(name: str) -> str | None:
@@ -113,7 +112,14 @@ def main() -> None:
     """Run every command --repeat times, interleaved; print a Markdown table."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help="the answer file (default: one made by benchmarks/generate.py, seed 0: a "
+        "26/2020 file with every question answered, which pmprb versions before and after "
+        "a change all read)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument(
         "--baseline",
@@ -136,7 +142,14 @@ def main() -> None:
     schema = work / "schema.json"
     with schema.open("w", encoding="utf-8") as out:
         subprocess.run([pmprb, "schema"], stdout=out, check=True)
-    file = str(args.file)
+    if args.file is None:
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.generate import generate
+
+        (made,) = generate(work / "generated", 1)
+        file = str(made)
+    else:
+        file = str(args.file)
     base = {k: v for k, v in os.environ.items() if not k.startswith("PMPRB_")}
     warm = {**base, "XDG_CACHE_HOME": str(warm_cache)}
     cold = {**base, "XDG_CACHE_HOME": str(cold_cache)}
@@ -153,8 +166,15 @@ def main() -> None:
         ("pmprb score FILE -f json (cold cache)", [pmprb, "score", file, "-f", "json"], cold),
     ]
     if args.baseline is not None:
-        old = {**warm, "PYTHONPATH": str(args.baseline.resolve())}
+        # its own warm cache: the two versions' entries for one rule set have the same
+        # file name and different keys, so a shared folder would be cold for both
+        old = {
+            **warm,
+            "PYTHONPATH": str(args.baseline.resolve()),
+            "XDG_CACHE_HOME": str(work / "warm-baseline"),
+        }
         run = [sys.executable, "-P", "-c", "from pmprb.cli import main; main()"]
+        run_once([*run, "validate", file], old)  # fill it
         commands += [
             ("baseline: pmprb validate FILE", [*run, "validate", file], old),
             ("baseline: pmprb score FILE -f json", [*run, "score", file, "-f", "json"], old),
