@@ -26,6 +26,7 @@ from pmprb.cli import app
 from pmprb.report import xlsx
 
 from .conftest import ROOT, need_program
+from .workbooks import soffice_convert
 
 CITY = ROOT / "assessments" / "kota-sukamaju-2021"
 EXAMPLES = ROOT / "assessments"
@@ -262,23 +263,7 @@ def test_libreoffice_prints_the_ranking_on_one_page_width(tmp_path: Path) -> Non
     target = tmp_path / "rekap.xlsx"
     result = runner.invoke(app, ["batch", str(CITY), "-f", "xlsx", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: runs may overlap
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    done = soffice_convert(soffice, target, "pdf", tmp_path, tmp_path / "lo-profile")
     pdf = tmp_path / "rekap.pdf"
     assert done.returncode == 0, done.stderr
     assert pdf.is_file(), done.stdout + done.stderr

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from pmprb.cli import app
 
 from .conftest import MINI, ROOT, need_program, write
+from .workbooks import soffice_convert
 
 CITY = ROOT / "assessments" / "kota-sukamaju-2021"
 
@@ -220,7 +221,6 @@ def test_the_review_rekap_workbook_prints_like_the_main_rekap(
 
 
 def test_the_review_rekap_workbook_opens_in_libreoffice(runner: CliRunner, tmp_path: Path) -> None:
-    import subprocess
 
     soffice = need_program("soffice")
     target = tmp_path / "review.xlsx"
@@ -228,21 +228,6 @@ def test_the_review_rekap_workbook_opens_in_libreoffice(runner: CliRunner, tmp_p
         app, ["batch", str(CITY), "--basis", "both", "-f", "xlsx", "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = soffice_convert(soffice, target, "pdf", tmp_path, tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")

@@ -20,7 +20,14 @@ from pmprb.model.load import load_rules
 from pmprb.model.rules import bundled_ids
 
 from .conftest import MINI, ROOT, need_program, write
-from .workbooks import fill, header_columns, question_rows, sample_answers, yaml_text
+from .workbooks import (
+    fill,
+    header_columns,
+    question_rows,
+    sample_answers,
+    soffice_convert,
+    yaml_text,
+)
 
 UNIT = {"name": "Dinas Kesehatan", "code": "DINKES", "instansi": "Kota Contoh"}
 OVERLAY = str(ROOT / "rules" / "overlays" / "contoh-reform-resmi.yaml")
@@ -134,27 +141,10 @@ def test_init_never_overwrites(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_template_opens_in_libreoffice(runner: CliRunner, tmp_path: Path) -> None:
-    import subprocess
 
     soffice = need_program("soffice")
     book = init_xlsx(runner, tmp_path / "lke.xlsx")
-    profile = tmp_path / "profile"
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(book),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = soffice_convert(soffice, book, "pdf", tmp_path, tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "lke.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -163,29 +153,13 @@ def test_template_opens_in_libreoffice(runner: CliRunner, tmp_path: Path) -> Non
 
 def test_workbook_saved_by_libreoffice_scores_the_same(runner: CliRunner, tmp_path: Path) -> None:
     """A unit fills the workbook and saves it with LibreOffice (which rewrites every part)."""
-    import subprocess
 
     soffice = need_program("soffice")
     loaded = load_rules("permenpanrb-26-2020")
     book = fill(init_xlsx(runner, tmp_path / "unit.xlsx"), sample_answers(loaded))
     expected = score_json(runner, book)
     out = tmp_path / "saved"
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(book),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = soffice_convert(soffice, book, "xlsx:Calc MS Excel 2007 XML", out, tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     assert score_json(runner, out / "unit.xlsx") == expected
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from pmprb.model.common import load_assessment
 from pmprb.report.convert import answer_yaml
 
 from .conftest import DATA, MINI, ROOT, need_program, write
-from .workbooks import header_columns, question_rows
+from .workbooks import header_columns, question_rows, soffice_convert
 
 DINKES = ROOT / "assessments" / "kota-sukamaju-2021" / "dinkes.yaml"
 KOTA_2025 = ROOT / "assessments" / "sukamaju-evaluasi-rb-2025" / "kota-sukamaju.yaml"
@@ -482,22 +481,7 @@ def test_a_reviewed_workbook_in_libreoffice(runner: CliRunner, tmp_path: Path) -
     # (the full results show a number as stored: LibreOffice writes 63.90 as 63.9)
     del expected["results"]
     for target, out in (("pdf", tmp_path), ("xlsx:Calc MS Excel 2007 XML", tmp_path / "saved")):
-        done = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(out),
-                str(book),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
+        done = soffice_convert(soffice, book, target, out, tmp_path / "profile")
         assert done.returncode == 0, done.stderr
     pdf = tmp_path / "dinkes.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")

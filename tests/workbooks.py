@@ -4,6 +4,7 @@ by the English headers a person sees), and write the same answers as YAML."""
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,27 @@ def sample_answers(loaded: LoadedRules) -> dict[str, Answer]:
             given["note"] = f'catatan {i}: sebagian, "dalam proses"'
         out[qid] = given
     return out
+
+
+def soffice_convert(
+    soffice: str, source: Path, to: str, outdir: Path, profile: Path, timeout: int = 240
+) -> subprocess.CompletedProcess[str]:
+    """LibreOffice headless converting `source` into `outdir` (`to`: "pdf", or
+    "xlsx:Calc MS Excel 2007 XML" to save it again as a person would), with a profile of
+    its own (runs may overlap); the finished process, for the caller to check."""
+    return subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
