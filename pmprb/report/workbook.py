@@ -366,21 +366,13 @@ def workbook_bytes(
                 ssheet,
                 row,
                 4,
-                {
-                    "validate": "decimal",
-                    "criteria": "between",
-                    "minimum": 0,
-                    "maximum": float(node.weight),
-                    "input_title": _limit(_("Adjusted weight"), 32),
-                    "input_message": _limit(
-                        _("Only with an official result: its weight less the lines not counted."),
-                        255,
-                    ),
-                    "error_title": _limit(_("Not allowed"), 32),
-                    "error_message": _limit(
-                        _("Type a number from 0 to {max}.").format(max=node.weight), 255
-                    ),
-                },
+                _decimal_rule(
+                    0,
+                    float(node.weight),
+                    _("Adjusted weight"),
+                    _("Only with an official result: its weight less the lines not counted."),
+                    _("Type a number from 0 to {max}.").format(max=node.weight),
+                ),
             )
         else:
             ssheet.write_blank(row, 4, None, f["written"])
@@ -388,20 +380,13 @@ def workbook_bytes(
             ssheet,
             row,
             3,
-            {
-                "validate": "decimal",
-                "criteria": "between",
-                "minimum": 0,
-                "maximum": float(maximum),
-                "input_title": _limit(_("Published points"), 32),
-                "input_message": _limit(
-                    _("A number from 0 to {max}.").format(max=round(float(maximum), 4)), 255
-                ),
-                "error_title": _limit(_("Not allowed"), 32),
-                "error_message": _limit(
-                    _("Type a number from 0 to {max}.").format(max=round(float(maximum), 4)), 255
-                ),
-            },
+            _decimal_rule(
+                0,
+                float(maximum),
+                _("Published points"),
+                _("A number from 0 to {max}.").format(max=round(float(maximum), 4)),
+                _("Type a number from 0 to {max}.").format(max=round(float(maximum), 4)),
+            ),
         )
         row += 1
         for child in node.children or () if node is not None else rs.tree:
@@ -578,19 +563,31 @@ def _answer_validation(
         sheet,
         row,
         col,
-        {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": _bound(scale.min),
-            "maximum": _bound(scale.max),
-            "input_title": header,
-            "input_message": _limit(_("Type {allowed}.").format(allowed=allowed), 255),
-            "error_title": _limit(_("Not allowed"), 32),
-            "error_message": _limit(
-                _("The answer must be {allowed}.").format(allowed=allowed), 255
-            ),
-        },
+        _decimal_rule(
+            _bound(scale.min),
+            _bound(scale.max),
+            header,
+            _("Type {allowed}.").format(allowed=allowed),
+            _("The answer must be {allowed}.").format(allowed=allowed),
+        ),
     )
+
+
+def _decimal_rule(
+    minimum: float, maximum: float, title: str, message: str, error: str
+) -> dict[str, Any]:
+    """The data validation of a number cell: between the bounds, with its prompt (title,
+    message) and the error a wrong value gets, cut to what Excel holds."""
+    return {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": minimum,
+        "maximum": maximum,
+        "input_title": _limit(title, 32),
+        "input_message": _limit(message, 255),
+        "error_title": _limit(_("Not allowed"), 32),
+        "error_message": _limit(error, 255),
+    }
 
 
 def _bound(value: Decimal) -> int | float:
