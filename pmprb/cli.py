@@ -334,6 +334,7 @@ def explain(
         str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
     ] = "table",
     basis: BasisOption = "unit",
+    common: CommonOption = None,
 ) -> None:
     """How a node's points are computed, down to each answer, in exact decimals: weights,
     effective maxima, answer values, published scores.
@@ -351,7 +352,7 @@ def explain(
 
     fmt = _format(Format, format)
     side = _basis(basis, allow_both=False)
-    assessment = load_assessment(file, rules)
+    assessment = load_assessment(file, rules, common=common)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     result = score_assessment(on_basis(assessment, side))
@@ -403,6 +404,7 @@ def plan(
     format: Annotated[
         str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
     ] = "table",
+    common: CommonOption = None,
 ) -> None:
     """The fewest answer changes (a step up one option; with --numeric, a number raised)
     that make the index reach a category after the rule set's rounding.
@@ -421,7 +423,7 @@ def plan(
 
     fmt = _format(Format, format)
     side = _basis(basis, allow_both=False)
-    assessment = load_assessment(file, rules)
+    assessment = load_assessment(file, rules, common=common)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
     result = score_assessment(on_basis(assessment, side))

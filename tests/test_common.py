@@ -392,3 +392,27 @@ def test_the_example_city_takes_its_shared_values(runner: CliRunner) -> None:
             "hasil.akuntabilitas.opini_bpk.nilai",
         ]
         assert r["common"] == str(city / "bersama.yaml")
+
+
+def test_explain_and_plan_take_the_flag(runner: CliRunner, city: Path, tmp_path: Path) -> None:
+    """A unit file that names no shared file, with --common: explain and plan see the
+    shared answers as score does."""
+    lone = tmp_path / "u3.yaml"
+    lone.write_text(unit_text("  q2: Ya\n", code="9.03"), encoding="utf-8")
+    shared = ["--common", str(city / "bersama.yaml")]
+    # q1 A 20 (shared) + q2 Ya 20 + q3 Tidak 0 (shared) = 40; without: q2 alone, 20
+    without = json.loads(invoke(runner, "explain", str(lone), *rules_of(city), "-f", "json").stdout)
+    out = invoke(runner, "explain", str(lone), *rules_of(city), "-f", "json", *shared)
+    assert out.exit_code == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (without["points"], data["points"]) == ("20", "40")  # exact decimals
+    # B is above 50 (50.00 itself is C), each question is worth 20 (an abc answer 10 a
+    # step): from the 40 with the shared answers q3 Tidak -> Ya (60) is enough; from the
+    # 20 without them q3 -> Ya (40), then two abc steps (50, still C; 60)
+    plan = invoke(runner, "plan", str(lone), *rules_of(city), "--target", "B", "-f", "json")
+    planned = invoke(
+        runner, "plan", str(lone), *rules_of(city), "--target", "B", "-f", "json", *shared
+    )
+    assert planned.exit_code == 0, planned.stderr
+    assert len(json.loads(planned.stdout)["changes"]) == 1
+    assert len(json.loads(plan.stdout)["changes"]) == 3
