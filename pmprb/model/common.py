@@ -10,8 +10,8 @@ with their evidence, in the answer file's own `answers:` form:
     answers:
       hasil.akuntabilitas.opini_bpk.nilai: {answer: WTP, evidence: [LHP BPK ...]}
 
-A unit gets one shared file: the one given with `--common FILE` (every command that reads
-answer files takes it), else the one its answer file names with a top-level
+A unit gets one shared file: the one given with `--common FILE` (score, explain, plan,
+batch, validate, init), else the one its answer file names with a top-level
 `common: bersama.yaml` (relative to the answer file). One rule, whichever way it came:
 an answer the unit gives itself wins (a blank entry is no answer: the shared one fills
 it); when the two differ, a `common_conflict` warning at the unit's answer says so.
