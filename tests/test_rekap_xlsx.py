@@ -371,3 +371,22 @@ def test_streamed_detail_cells_read_as_xlsxwriter_writes_them() -> None:
     assert "<t>_x005F_x0041_ is not A</t>" in xml
     assert "<t>a &amp; b &lt; c &gt; d</t>" in xml
     assert '<t xml:space="preserve"> leading and trailing </t>' in xml
+
+
+def test_the_detail_names_the_shared_file_on_the_answers_it_gave(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The example city's bersama.yaml gives the BPK opinion and the APIP capability to all
+    six OPDs: those 12 rows of the detail name it, no other row does."""
+    book = workbook(runner, tmp_path, str(CITY))
+    detail = book["detail"]
+    head = header(detail)
+    at, question = head.index("From the shared file"), head.index("Question")
+    named = [
+        (row[question], row[at]) for row in detail.iter_rows(min_row=2, values_only=True) if row[at]
+    ]
+    shared = {"hasil.akuntabilitas.opini_bpk.nilai", "ha.pw.kapabilitas_apip.nilai"}
+    assert sorted(q for q, _f in named) == sorted([*shared] * 6)
+    assert {f for _q, f in named} == {str(CITY / "bersama.yaml")}
+    indonesian = header(workbook(runner, tmp_path, str(CITY), lang="id")["detail"])
+    assert indonesian[at] == "Dari berkas bersama"

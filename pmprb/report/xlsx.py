@@ -370,9 +370,10 @@ def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
             _("Max points"),
             _("Evidence"),
             _("Note"),
+            _("From the shared file"),
         ],
-        [None] * 13,
-        [20, 7, 30, 11, 30, 24, 18, 10, 9, 9, 9, 50, 40],
+        [None] * 14,
+        [20, 7, 30, 11, 30, 24, 18, 10, 9, 9, 9, 50, 40, 30],
         freeze_cols=0,
     )
     # The detail's number formats as column formats: xlsxwriter then gives each its style
@@ -381,7 +382,7 @@ def to_xlsx(batch: Batch, trends: list[Trend] | None = None) -> bytes:
     for at, (fmt, width) in number_formats.items():
         detail.set_column(at, at, width, book.formats[fmt])
     n_detail = detail_size(batch) - 1
-    book.finish(detail, n_detail, 13)
+    book.finish(detail, n_detail, 14)
     if trends:
         _trend_sheet(book, book.sheet(TREND_SHEET, _("Trend")), trends)
     book.wb.close()
@@ -488,12 +489,13 @@ def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
             u = ranked.unit
             path, name = _inline(excel_text(u.path)), _inline(excel_text(u.name))
             code = _inline(excel_text(u.code)) if u.code else ""
+            common = _inline(excel_text(u.common)) if u.common else ""
             for d in u.detail:  # by name: DetailRow may gain fields
                 answer, value, points = d.answer, d.value, d.points
                 evidence, note = d.evidence, d.note
                 r += 1
                 cells = [
-                    f'<row r="{r}" spans="1:13"><c r="A{r}" t="inlineStr">{rules_id}</c>'
+                    f'<row r="{r}" spans="1:14"><c r="A{r}" t="inlineStr">{rules_id}</c>'
                     f'<c r="B{r}"{s_year}><v>{year}</v></c>'
                     f'<c r="C{r}" t="inlineStr">{path}</c>'
                 ]
@@ -515,6 +517,8 @@ def _detail(batch: Batch, styles: dict[int, int | None]) -> Iterator[str]:
                     cells.append(f'<c r="L{r}" t="inlineStr">{_inline(excel_text(evidence))}</c>')
                 if note:
                     cells.append(f'<c r="M{r}" t="inlineStr">{_inline(excel_text(note))}</c>')
+                if d.shared and common:  # the answer came from the unit's shared file
+                    cells.append(f'<c r="N{r}" t="inlineStr">{common}</c>')
                 cells.append("</row>")
                 chunk.append("".join(cells))
                 if len(chunk) == 2000:
