@@ -121,6 +121,14 @@ def test_one_unit_has_its_own_section_only(runner: CliRunner, tmp_path: Path) ->
     assert page.h2 == ["Dinas Kesehatan"]
     assert len(page.charts) == 2  # components and areas
     assert "58.69" in text
+    # the two answers it takes from the city's shared file, and where from
+    shared = CITY / "bersama.yaml"
+    assert (
+        f'<p class="shared" data-shared="{shared}">From the shared file {shared}: '
+        "ha.pw.kapabilitas_apip.nilai, hasil.akuntabilitas.opini_bpk.nilai</p>"
+    ) in text
+    ind = _report(runner, tmp_path / "id.html", str(CITY / "dinkes.yaml"), "--lang", "id")
+    assert f"Dari berkas bersama {shared}: " in ind
 
 
 HOSTILE_NAME = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'

@@ -273,6 +273,12 @@ def _unit_section(
             ],
             "comp_chart": comp_chart,
             "area_chart": area_chart,
+            # the shared-values file and the ids it gave (None when none applied)
+            "shared": (
+                None
+                if u.common is None
+                else (line(u.common), ", ".join(line(q) for q in u.shared) or "-")
+            ),
         },
     )
 
@@ -600,6 +606,7 @@ def _labels() -> dict[str, str]:
         "trend_areas": _("Areas city-wide (mean attainment)"),
         "trend_dist": _("Distribution over categories"),
         "generated": _("Made by pmprb from the answer files; scores are exact."),
+        "shared": _("From the shared file"),
     }
 
 
