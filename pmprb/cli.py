@@ -259,7 +259,7 @@ def score(
 
     note = shared_note(assessment)
     if side is not Basis.unit:
-        _score_review(assessment, side, fmt, top)
+        _score_review(assessment, side, fmt, top, locale)
         if note is not None and fmt is Format.table:
             _stdout(note + "\n")
         return
@@ -282,7 +282,7 @@ def score(
     _stdout(text.to_json(result), human=False)
 
 
-def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
+def _score_review(assessment: Any, side: Any, fmt: Any, top: int, locale: Any) -> None:
     """`score --basis review|both`: the reviewer's result, or both side by side."""
     from pmprb.analysis.engine import score as score_assessment
     from pmprb.analysis.review import Basis, compare, on_basis, reviewed_count
@@ -294,12 +294,15 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
         if fmt is Format.table:
             _show(view.render_compare(comp))
             return
-        renderer = {
-            Format.json: view.compare_json,
-            Format.csv: view.compare_csv,
-            Format.markdown: view.compare_markdown,
-        }
-        _stdout(renderer[fmt](comp), human=fmt is Format.markdown)
+        _emit_as(
+            fmt,
+            {
+                Format.json: view.compare_json,
+                Format.csv: lambda c: view.compare_csv(c, locale),
+                Format.markdown: view.compare_markdown,
+            },
+            comp,
+        )
         return
     result = score_assessment(on_basis(assessment, Basis.review))
     reviewed = reviewed_count(assessment)
@@ -316,9 +319,9 @@ def _score_review(assessment: Any, side: Any, fmt: Any, top: int) -> None:
         _stdout(view.basis_json(result, reviewed), human=False)
         return
     if fmt is Format.markdown:
-        _stdout(text.to_markdown(result), human=True)
+        _stdout(text.to_markdown(result, top), human=True)
         return
-    _stdout(text.to_csv(result), human=False)
+    _stdout(text.to_csv(result, locale), human=False)
 
 
 @app.command()
@@ -361,13 +364,16 @@ def explain(
         _bad_usage(
             _("unknown node id '{id}'{hint}").format(id=node, hint=suggest(node, node_ids(result)))
         )
-    renderer = {
-        Format.table: view.explain_text,
-        Format.json: view.explain_json,
-        Format.csv: view.explain_csv,
-        Format.markdown: view.explain_markdown,
-    }
-    _stdout(renderer[fmt](ex), human=fmt in (Format.table, Format.markdown))
+    _emit_as(
+        fmt,
+        {
+            Format.table: view.explain_text,
+            Format.json: view.explain_json,
+            Format.csv: view.explain_csv,
+            Format.markdown: view.explain_markdown,
+        },
+        ex,
+    )
 
 
 @app.command()
@@ -472,13 +478,16 @@ def plan(
         )
     except PlanRefused as exc:  # too costly to solve exactly, or not confirmed: no plan
         _bad_usage(str(exc))
-    renderer = {
-        Format.table: view.plan_text,
-        Format.json: view.plan_json,
-        Format.csv: view.plan_csv,
-        Format.markdown: view.plan_markdown,
-    }
-    _stdout(renderer[fmt](made), human=fmt in (Format.table, Format.markdown))
+    _emit_as(
+        fmt,
+        {
+            Format.table: view.plan_text,
+            Format.json: view.plan_json,
+            Format.csv: view.plan_csv,
+            Format.markdown: view.plan_markdown,
+        },
+        made,
+    )
     if not made.reached:
         if fmt in (Format.json, Format.csv):
             _say(view.headline(made), "red")
@@ -543,12 +552,15 @@ def diff(
     if fmt is Format.table:
         _show(view.render(comparison, top))
         return
-    renderer = {
-        Format.json: view.to_json,
-        Format.csv: lambda c: view.to_csv(c, locale),
-        Format.markdown: view.to_markdown,
-    }
-    _stdout(renderer[fmt](comparison), human=fmt is Format.markdown)
+    _emit_as(
+        fmt,
+        {
+            Format.json: view.to_json,
+            Format.csv: lambda c: view.to_csv(c, locale),
+            Format.markdown: view.to_markdown,
+        },
+        comparison,
+    )
 
 
 @app.command()
@@ -899,6 +911,12 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 
 E = TypeVar("E", bound=StrEnum)
+
+
+def _emit_as(fmt: Any, renderers: dict[Any, Callable[[Any], str]], value: Any) -> None:
+    """`value` rendered for the --format asked, to stdout; table and Markdown are for
+    people (stdout a terminal: shown as such), json and csv for programs."""
+    _stdout(renderers[fmt](value), human=fmt.value in ("table", "markdown"))
 
 
 def _format(kind: type[E], value: str) -> E:

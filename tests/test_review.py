@@ -187,6 +187,21 @@ def test_the_side_by_side_view_in_every_format(runner: CliRunner) -> None:
     assert "-1.55" in table
 
 
+def test_both_bases_write_the_csv_dialect_asked(runner: CliRunner) -> None:
+    """--csv-locale id (semicolons, decimal comma, BOM) on the reviewer's side too: the
+    review and side-by-side CSVs go through the one CSV writer."""
+    for basis in ("review", "both"):
+        plain = run(runner, "--basis", basis, "-f", "csv")[0]
+        local = run(runner, "--basis", basis, "-f", "csv", "--csv-locale", "id")[0]
+        assert local.startswith("\ufeff"), basis
+        assert not plain.startswith("\ufeff"), basis
+        rows = list(csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";"))
+        assert rows[0] == next(csv.reader(io.StringIO(plain))), basis  # the same columns
+        assert len(rows) == len(list(csv.reader(io.StringIO(plain)))), basis
+    rows = {(r[0], r[1]): r for r in csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";")}
+    assert rows[("area", "a1")][6] == str(float(round(I1 + I4B + I6C, 4))).replace(".", ",")
+
+
 def test_the_side_by_side_view_in_indonesian(runner: CliRunner) -> None:
     result = runner.invoke(
         app,

@@ -3,8 +3,6 @@ format, and the review basis's additions to the plain score outputs."""
 
 from __future__ import annotations
 
-import csv
-import io
 from fractions import Fraction
 from typing import Any
 
@@ -14,9 +12,10 @@ from rich.text import Text
 
 from pmprb.analysis.engine import NodeResult, Result
 from pmprb.analysis.review import Comparison, QuestionDelta
-from pmprb.base.escape import cell, cells, json_dumps, line, terminal
+from pmprb.base.escape import cells, json_dumps, line, terminal
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _, ngettext
+from pmprb.report.csvout import CsvLocale, write_csv
 from pmprb.report.record import num, record, text
 
 
@@ -162,35 +161,32 @@ def compare_json(comp: Comparison) -> str:
     return json_dumps(compare_record(comp))
 
 
-def compare_csv(comp: Comparison) -> str:
+def compare_csv(comp: Comparison, locale: CsvLocale = CsvLocale.c) -> str:
     """One row per index, component, area and differing question."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "kind",
-            "id",
-            "name",
-            "max",
-            "unit",
-            "review",
-            "delta",
-            "unit_answer",
-            "review_answer",
-            "note",
-            "recommendation",
-            "by",
-        ]
-    )
+    header = [
+        "kind",
+        "id",
+        "name",
+        "max",
+        "unit",
+        "review",
+        "delta",
+        "unit_answer",
+        "review_answer",
+        "note",
+        "recommendation",
+        "by",
+    ]
+    rows: list[list[Any]] = []
 
     def opt(value: Fraction | None) -> Any:
         return num(value) if value is not None else ""
 
-    w.writerow(
+    rows.append(
         [
             "index",
             "root",
-            cell(comp.unit.root.name),
+            comp.unit.root.name,
             num(comp.unit.root.maximum),
             str(comp.unit.index),
             str(comp.review.index),
@@ -202,7 +198,7 @@ def compare_csv(comp: Comparison) -> str:
             "",
         ]
     )
-    w.writerow(
+    rows.append(
         [
             "category",
             "root",
@@ -220,11 +216,11 @@ def compare_csv(comp: Comparison) -> str:
     )
     for nid, name, _depth, u, r, maximum in _rows(comp):
         kind, _sep, bare = nid.partition("area:")
-        w.writerow(
+        rows.append(
             [
                 "area" if not kind else "node",
                 bare or nid,
-                cell(name),
+                name,
                 num(maximum),
                 opt(u),
                 opt(r),
@@ -237,7 +233,7 @@ def compare_csv(comp: Comparison) -> str:
             ]
         )
     for q in comp.questions:
-        w.writerow(
+        rows.append(
             [
                 "question",
                 q.id,
@@ -246,14 +242,14 @@ def compare_csv(comp: Comparison) -> str:
                 opt(q.unit_points),
                 opt(q.review_points),
                 opt(q.delta),
-                cell(_answer(q.unit)),
-                cell(_answer(q.review)),
-                cell(q.reviewed.note),
-                cell(q.reviewed.recommendation),
-                cell(q.reviewed.by),
+                _answer(q.unit),
+                _answer(q.review),
+                q.reviewed.note,
+                q.reviewed.recommendation,
+                q.reviewed.by,
             ]
         )
-    return buf.getvalue()
+    return write_csv(header, rows, locale)
 
 
 def compare_markdown(comp: Comparison) -> str:

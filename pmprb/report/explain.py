@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from pmprb.analysis.explain import Explanation, Term, exact, fraction_text
-from pmprb.base.escape import cell, json_dumps, line
+from pmprb.base.escape import json_dumps, line
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _
+from pmprb.report.csvout import write_csv
 
 
 def _points(value: Any) -> str:
@@ -323,15 +322,14 @@ def explain_csv(ex: Explanation) -> str:
     """One row for the node, then one per term; a line adds its multiplier (value: the
     share) and rounding (weight: decimals); a rescaled group each line not counted (max:
     its maximum) and the rescale (answer: raw points, value: adjusted weight)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "id", "name", "weight", "max", "answer", "value", "points", "exact"])
+    header = ["kind", "id", "name", "weight", "max", "answer", "value", "points", "exact"]
+    rows: list[list[Any]] = []
     rec = explain_record(ex)
-    w.writerow(
+    rows.append(
         [
             "node",
             rec["id"],
-            cell(rec["name"]),
+            rec["name"],
             rec["weight"],
             rec["max"],
             "",
@@ -341,14 +339,14 @@ def explain_csv(ex: Explanation) -> str:
         ]
     )
     for t in rec["terms"]:
-        w.writerow(
+        rows.append(
             [
                 t["kind"],
                 t["id"],
-                cell(t["name"]),
+                t["name"],
                 t["weight"] or "",
                 t["max"],
-                cell(t["answer"] or ""),
+                t["answer"] or "",
                 t["value"] or "",
                 t["points"] or "",
                 t["points_exact"] or "",
@@ -356,7 +354,7 @@ def explain_csv(ex: Explanation) -> str:
         )
     line_ = rec["line"]
     if line_ is not None and line_["factor_exact"] is not None:  # value: the multiplier
-        w.writerow(
+        rows.append(
             [
                 *("multiply_by", line_["multiply_by"], "", "", "", ""),
                 *(line_["factor_exact"], line_["unrounded"], line_["unrounded_exact"]),
@@ -364,15 +362,15 @@ def explain_csv(ex: Explanation) -> str:
         )
     if line_ is not None and line_["rounding"] is not None:  # weight: decimals
         mode, places = line_["rounding"]["mode"], line_["rounding"]["decimals"]
-        w.writerow(["line_rounding", mode, "", places, "", "", "", rec["points"] or ""])
+        rows.append(["line_rounding", mode, "", places, "", "", "", rec["points"] or ""])
     rescale = rec["rescale"]
     if rescale is not None:
         for d in rescale["not_counted"]:
-            w.writerow(["not_counted", d["id"], cell(d["why"]), "", d["max_exact"]])
-        w.writerow(
+            rows.append(["not_counted", d["id"], d["why"], "", d["max_exact"]])
+        rows.append(
             [
                 *("rescale", rec["id"], "", rescale["decimals"], rec["max"], rescale["raw"]),
                 *(rescale["adjusted_exact"], rec["points"] or "", rec["points_exact"] or ""),
             ]
         )
-    return buf.getvalue()
+    return write_csv(header, rows)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from pmprb.analysis.plan import Plan
-from pmprb.base.escape import cell, json_dumps, line
+from pmprb.base.escape import json_dumps, line
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _, ngettext
+from pmprb.report.csvout import write_csv
 from pmprb.report.record import num, text
 
 
@@ -83,22 +82,21 @@ def plan_json(plan: Plan) -> str:
 
 def plan_csv(plan: Plan) -> str:
     """One row per change."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["step", "question", "indicator", "from", "to", "gain", "index"])
+    header = ["step", "question", "indicator", "from", "to", "gain", "index"]
+    rows: list[list[Any]] = []
     for i, row in enumerate(plan_record(plan)["changes"], 1):
-        w.writerow(
+        rows.append(
             [
                 i,
                 row["question"],
                 row["indicator"],
-                cell(row["from"] or ""),
-                cell(row["to"]),
+                row["from"] or "",
+                row["to"],
                 row["gain"],
                 row["index"],
             ]
         )
-    return buf.getvalue()
+    return write_csv(header, rows)
 
 
 def _rows(plan: Plan) -> list[tuple[str, str, str, str, str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 from fractions import Fraction
@@ -14,10 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from pmprb.analysis.batch import AreaGap, Batch, ReviewGap, review_gaps
-from pmprb.base.escape import cell, cells, json_dumps, terminal
+from pmprb.base.escape import cells, json_dumps, terminal
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _
 from pmprb.report.batch import group_label
+from pmprb.report.csvout import write_csv
 from pmprb.report.record import num, text
 
 
@@ -84,34 +84,31 @@ def review_json(batch: Batch) -> str:
 
 def review_csv(batch: Batch) -> str:
     """One row per unit, then one per area (kind column)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "kind",
-            "rules",
-            "year",
-            "id",
-            "name",
-            "index",
-            "category",
-            "review_index",
-            "review_category",
-            "gap",
-            "reviewed",
-            "questions",
-        ]
-    )
+    header = [
+        "kind",
+        "rules",
+        "year",
+        "id",
+        "name",
+        "index",
+        "category",
+        "review_index",
+        "review_category",
+        "gap",
+        "reviewed",
+        "questions",
+    ]
+    lines: list[list[Any]] = []
     for g, rows, areas in _groups(batch):
         rid = g.rules.rules.id
         for r in rows:
-            w.writerow(
+            lines.append(
                 [
                     "unit",
                     rid,
                     g.year,
-                    cell(r.unit.code),
-                    cell(r.unit.name),
+                    r.unit.code,
+                    r.unit.name,
                     str(r.unit.index),
                     r.unit.category or "",
                     str(r.review.index),
@@ -122,13 +119,13 @@ def review_csv(batch: Batch) -> str:
                 ]
             )
         for a in areas:
-            w.writerow(
+            lines.append(
                 [
                     "area",
                     rid,
                     g.year,
                     a.id,
-                    cell(a.name),
+                    a.name,
                     "",
                     "",
                     "",
@@ -138,7 +135,7 @@ def review_csv(batch: Batch) -> str:
                     a.units,
                 ]
             )
-    return buf.getvalue()
+    return write_csv(header, lines)
 
 
 def review_markdown(batch: Batch) -> str:
