@@ -198,8 +198,10 @@ def test_both_bases_write_the_csv_dialect_asked(runner: CliRunner) -> None:
         rows = list(csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";"))
         assert rows[0] == next(csv.reader(io.StringIO(plain))), basis  # the same columns
         assert len(rows) == len(list(csv.reader(io.StringIO(plain)))), basis
-    rows = {(r[0], r[1]): r for r in csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";")}
-    assert rows[("area", "a1")][6] == str(float(round(I1 + I4B + I6C, 4))).replace(".", ",")
+    keyed = {
+        (r[0], r[1]): r for r in csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";")
+    }
+    assert keyed[("area", "a1")][6] == str(float(round(I1 + I4B + I6C, 4))).replace(".", ",")
 
 
 def test_the_side_by_side_view_in_indonesian(runner: CliRunner) -> None:

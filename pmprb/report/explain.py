@@ -66,30 +66,22 @@ def lines(ex: Explanation) -> list[tuple[int, str]]:
     ]
     if ex.parent is None:
         out.append((1, _("maximum {max}: the rule set's total").format(max=exact(node.maximum))))
-    elif ex.aggregate == "sum":
-        out.append(
-            (
-                1,
-                _(
-                    "maximum = {parent_max} (max of {parent}) x {weight} / {weights} "
-                    "(the weight of {parent}, a sum group) = {max}"
-                ).format(
-                    parent_max=exact(ex.parent.maximum),
-                    parent=ex.parent.id,
-                    weight=node.weight,
-                    weights=ex.weight_sum,
-                    max=exact(node.maximum),
-                ),
+    else:
+        how = (
+            _(
+                "maximum = {parent_max} (max of {parent}) x {weight} / {weights} "
+                "(the weight of {parent}, a sum group) = {max}"
+            )
+            if ex.aggregate == "sum"
+            else _(
+                "maximum = {parent_max} (max of {parent}) x {weight} / {weights} "
+                "(the weights of it and its siblings) = {max}"
             )
         )
-    else:
         out.append(
             (
                 1,
-                _(
-                    "maximum = {parent_max} (max of {parent}) x {weight} / {weights} "
-                    "(the weights of it and its siblings) = {max}"
-                ).format(
+                how.format(
                     parent_max=exact(ex.parent.maximum),
                     parent=ex.parent.id,
                     weight=node.weight,
