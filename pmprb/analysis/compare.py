@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from pmprb.analysis.engine import ItemResult, Result
+from pmprb.analysis.engine import AreaResult, ItemResult, NodeResult, Result
 
 IMPROVED, REGRESSED, ANSWERED, DROPPED = "improved", "regressed", "answered", "dropped"
 KINDS = (IMPROVED, REGRESSED, ANSWERED, DROPPED)
@@ -149,35 +149,25 @@ def _change(old: ItemResult, new: ItemResult) -> QuestionChange | None:
     )
 
 
+def _delta(then: NodeResult | AreaResult, now: NodeResult | AreaResult) -> Delta:
+    """A component or area in both years (points unknown under a published score)."""
+    return Delta(
+        now.id,
+        now.name,
+        then.points if then.known else None,
+        now.points if now.known else None,
+        then.maximum,
+        now.maximum,
+    )
+
+
 def compare(old: Result, new: Result) -> Comparison:
     """Compare two results (normally of one unit: say so when the codes differ)."""
     old_tops = {n.id: n for n in old.root.children}
     new_tops = {n.id: n for n in new.root.children}
-    components = tuple(
-        Delta(
-            n.id,
-            n.name,
-            old_tops[n.id].points if old_tops[n.id].known else None,
-            n.points if n.known else None,
-            old_tops[n.id].maximum,
-            n.maximum,
-        )
-        for n in new.root.children
-        if n.id in old_tops
-    )
+    components = tuple(_delta(old_tops[n.id], n) for n in new.root.children if n.id in old_tops)
     old_areas = {a.id: a for a in old.areas}
-    areas = tuple(
-        Delta(
-            a.id,
-            a.name,
-            old_areas[a.id].points if old_areas[a.id].known else None,
-            a.points if a.known else None,
-            old_areas[a.id].maximum,
-            a.maximum,
-        )
-        for a in new.areas
-        if a.id in old_areas
-    )
+    areas = tuple(_delta(old_areas[a.id], a) for a in new.areas if a.id in old_areas)
     old_items, new_items = _items(old), _items(new)
     changes: list[QuestionChange] = []
     unknown: list[str] = []

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pmprb.analysis.engine import NodeResult, Result
+from pmprb.analysis.engine import AreaResult, NodeResult, Result
 from pmprb.analysis.review import Comparison, QuestionDelta
 from pmprb.base.escape import cells, json_dumps, line, terminal
 from pmprb.base.escape import markdown as md
@@ -84,6 +84,19 @@ def _delta(u: Fraction | None, r: Fraction | None) -> Fraction | None:
     return r - u if u is not None and r is not None else None
 
 
+def _pair(u: NodeResult | AreaResult, r: NodeResult | AreaResult) -> dict[str, Any]:
+    """A node or area on both bases (points unknown under a published score)."""
+    known = u.known and r.known
+    return {
+        "id": u.id,
+        "name": u.name,
+        "max": num(u.maximum),
+        "unit": num(u.points) if u.known else None,
+        "review": num(r.points) if r.known else None,
+        "delta": num(r.points - u.points) if known else None,
+    }
+
+
 def _answer(given: Any) -> str:
     return given.display if given is not None else "-"
 
@@ -107,28 +120,9 @@ def compare_record(comp: Comparison) -> dict[str, Any]:
             "unit": comp.unit.category[0] if comp.unit.category else None,
             "review": comp.review.category[0] if comp.review.category else None,
         },
-        "nodes": [
-            {
-                "id": u.id,
-                "name": u.name,
-                "max": num(u.maximum),
-                "unit": num(u.points) if u.known else None,
-                "review": num(r.points) if r.known else None,
-                "delta": num(d)
-                if (d := _delta(u.points, r.points)) is not None and u.known
-                else None,
-            }
-            for u, r in comp.node_pairs()
-        ],
+        "nodes": [_pair(u, r) for u, r in comp.node_pairs()],
         "areas": [
-            {
-                "id": ua.id,
-                "name": ua.name,
-                "max": num(ua.maximum),
-                "unit": num(ua.points) if ua.known else None,
-                "review": num(ra.points) if ra.known else None,
-                "delta": num(ra.points - ua.points) if ua.known and ra.known else None,
-            }
+            _pair(ua, ra)
             for ua, ra in zip(comp.unit.areas, comp.review.areas, strict=True)
             if ua.maximum
         ],
