@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a script: make `tools` and `pmprb` impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pmprb.model.load import load_rules
-from tools.build_rules_26_2020 import DEFAULT_DOMAIN, read_tsv, scalar
+from tools.build_rules_26_2020 import DEFAULT_DOMAIN, read_tsv, scalar, write_or_check
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "assessments" / "evaluasi-rb-2023"
@@ -272,17 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("domain", nargs="?", type=Path, default=DEFAULT_DOMAIN)
     parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
     args = parser.parse_args(argv)
-    stale = 0
-    for path, text in files(args.domain).items():
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                print(f"{path} is out of date: run tools/make_examples_rb_2023.py", file=sys.stderr)
-                stale += 1
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}", file=sys.stderr)
-    return 1 if stale else 0
+    script = "tools/make_examples_rb_2023.py"
+    done = [
+        write_or_check(path, text, args.check, script) for path, text in files(args.domain).items()
+    ]
+    return max(done, default=0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ if __package__ in (None, ""):  # run as a script: make `tools` and `pmprb` impor
 
 from pmprb.model.load import load_rules
 from pmprb.model.rules import ChoiceScale, LoadedRules
-from tools.build_rules_26_2020 import scalar
+from tools.build_rules_26_2020 import scalar, write_or_check
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "assessments" / "zona-integritas-2024"
@@ -89,19 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
     args = parser.parse_args(argv)
     loaded = load_rules("zona-integritas-2024")
-    status = 0
-    for file, unit, code, since, note in UNITS:
-        text = render(loaded, unit, code, since, note)
-        path = OUT / f"teluk-damai-{file}.yaml"
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                print(f"{path} is out of date: run tools/make_examples_zi_2024.py", file=sys.stderr)
-                status = 1
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}", file=sys.stderr)
-    return status
+    done = [
+        write_or_check(
+            OUT / f"teluk-damai-{file}.yaml",
+            render(loaded, unit, code, since, note),
+            args.check,
+            "tools/make_examples_zi_2024.py",
+        )
+        for file, unit, code, since, note in UNITS
+    ]
+    return max(done, default=0)
 
 
 if __name__ == "__main__":
