@@ -266,7 +266,7 @@ def test_an_entry_that_is_no_small_regular_file_is_a_miss(tmp_path: Path, kind: 
 SWAP = """
 import os, pathlib, sys
 from pmprb.base.errors import ProblemsError
-from pmprb.inputs.loader import read_text
+from pmprb.inputs.source import read_content
 
 fifo, regular = sys.argv[1], sys.argv[2]
 real_stat = os.stat
@@ -279,17 +279,18 @@ def stat_then_swap(path, *args, **kwargs):
 os.stat = stat_then_swap
 pathlib.Path.stat = lambda self, *args, **kwargs: stat_then_swap(self, *args, **kwargs)
 try:
-    read_text(pathlib.Path(fifo))
+    read_content(pathlib.Path(fifo), fifo)  # YAML text or, for .xlsx, a workbook's bytes
     print("read")
 except ProblemsError as exc:
     print(exc.problems[0].code, exc.problems[0].message)
 """
 
 
-def test_a_file_swapped_for_a_fifo_after_the_stat_is_refused(tmp_path: Path) -> None:
-    fifo = tmp_path / "answers.yaml"
+@pytest.mark.parametrize("suffix", [".yaml", ".xlsx"])
+def test_a_file_swapped_for_a_fifo_after_the_stat_is_refused(tmp_path: Path, suffix: str) -> None:
+    fifo = tmp_path / f"answers{suffix}"
     os.mkfifo(fifo)
-    regular = tmp_path / "regular.yaml"
+    regular = tmp_path / f"regular{suffix}"
     regular.write_text("x: 1\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-c", SWAP, str(fifo), str(regular)],

@@ -320,7 +320,14 @@ def decode(path: str, raw: bytes) -> str:
 
 
 def read_text(path: Path, display: str | None = None, limit: int | None = None) -> str:
-    """Read a regular file as text within the size limit; problems raise ProblemsError.
+    """Read a regular file as UTF-8 text within the size limit (read_bytes); problems
+    raise ProblemsError."""
+    shown = display if display is not None else display_path(path)
+    return decode(shown, read_bytes(path, shown, limit))
+
+
+def read_bytes(path: Path, display: str | None = None, limit: int | None = None) -> bytes:
+    """Read a regular file's bytes within the size limit; problems raise ProblemsError.
 
     The file is opened without blocking and judged by its open descriptor (fstat), so a
     file swapped for a FIFO or a device after a first look is refused, never waited on; it
@@ -363,7 +370,7 @@ def read_text(path: Path, display: str | None = None, limit: int | None = None) 
         raise fail("unreadable", _("is a directory")) from None
     except OSError as exc:
         raise fail("unreadable", _("cannot read: {why}").format(why=exc.strerror)) from None
-    return decode(shown, raw)
+    return raw
 
 
 def parse(path: str, text: str, max_depth: int | None = None) -> Any:

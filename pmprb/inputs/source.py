@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pmprb.base.errors import Problem
-from pmprb.inputs.loader import Pending, Source, locate, parse, parse_nodes, read_text
+from pmprb.inputs.loader import (
+    Pending,
+    Source,
+    locate,
+    parse,
+    parse_nodes,
+    read_bytes,
+    read_text,
+)
 
 # Names read as workbooks by pmprb.inputs.workbook (the other spreadsheet kinds get a clear
 # problem there); everything else is YAML. Checked here so that YAML runs never import it.
@@ -27,8 +35,6 @@ def is_workbook(path: Path | str) -> bool:
 def read_content(path: Path, shown: str) -> str | bytes:
     """A YAML file's text, or a workbook's bytes; problems raise ProblemsError."""
     if is_workbook(path):
-        from pmprb.inputs.workbook.reader import read_bytes
-
         return read_bytes(path, shown)
     return read_text(path, shown)
 

@@ -16,15 +16,12 @@ found by the headers recorded in the hidden metadata sheet; a workbook of an old
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from pmprb.base.errors import Problem, ProblemsError
 from pmprb.base.i18n import _
-from pmprb.base.limits import current as current_limits
 from pmprb.inputs.loader import Loc, Pending, Source, shorten, suggest
 from pmprb.inputs.workbook.cells import Book, Cell, Sheet, ref
 from pmprb.inputs.workbook.layout import (
@@ -42,36 +39,6 @@ DIGITS = 15  # significant digits a spreadsheet cell keeps
 HEADER_SCAN = 60  # rows searched for a sheet's header row
 _INT = re.compile(r"^[+-]?\d+$")
 _LINES = re.compile(r"\r?\n")
-
-
-def read_bytes(path: Path, shown: str) -> bytes:
-    """A workbook's bytes, with the checks and limits of loader.read_text."""
-
-    def fail(code: str, message: str) -> ProblemsError:
-        return ProblemsError([Problem(shown, None, None, code, message)])
-
-    limit = current_limits().max_file_bytes
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise fail("unreadable", _("is a directory"))
-        if not stat.S_ISREG(info.st_mode):
-            raise fail("unreadable", _("is not a regular file"))
-        if info.st_size > limit:
-            message = _("the file is {size} bytes; the limit is {limit}").format(
-                size=info.st_size, limit=limit
-            )
-            raise fail("too_large", message)
-        with path.open("rb") as fh:
-            raw = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise fail("not_found", _("no such file")) from None
-    except OSError as exc:
-        raise fail("unreadable", _("cannot read: {why}").format(why=exc.strerror)) from None
-    if len(raw) > limit:
-        message = _("the file is larger than the limit of {limit} bytes").format(limit=limit)
-        raise fail("too_large", message)
-    return raw
 
 
 def read_workbook(shown: str, raw: bytes) -> Source:
