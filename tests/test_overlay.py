@@ -309,3 +309,13 @@ def test_a_removed_predicate_or_condition_takes_no_other_changes(tmp_path: Path)
     assert found[2].message == "`remove` takes only true"
     node = overlay(tmp_path, "nodes:\n  h: {remove: true, weight: 2}\n", "node.yaml")
     assert [p.message for p in problems(node)] == ["a removed node takes no other changes"]
+
+
+def test_every_line_option_of_a_node_is_one_an_overlay_can_patch() -> None:
+    """The 2023 line options are declared once (rules.LINE_OPTIONS): each is a Node field,
+    which overlays may set and `rules diff` reports."""
+    from pmprb.model.overlay import NODE_FIELDS
+    from pmprb.model.rules import LINE_OPTIONS, Node
+
+    assert set(LINE_OPTIONS) <= set(Node.model_fields)
+    assert set(LINE_OPTIONS) <= NODE_FIELDS

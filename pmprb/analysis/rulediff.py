@@ -9,7 +9,15 @@ from typing import TypeVar
 from pmprb.base import numbers
 from pmprb.base.i18n import _
 from pmprb.model import display
-from pmprb.model.rules import Band, Condition, LoadedRules, Node, Predicate, Provenance
+from pmprb.model.rules import (
+    LINE_OPTIONS,
+    Band,
+    Condition,
+    LoadedRules,
+    Node,
+    Predicate,
+    Provenance,
+)
 
 Kind = str  # rules | scale | area | band | predicate | condition | node | question
 T = TypeVar("T")
@@ -261,18 +269,6 @@ def _questions(a: LoadedRules, b: LoadedRules) -> list[Change]:
     return out
 
 
-_LINE_OPTIONS = (
-    "aggregate",
-    "adjustment",
-    "rescale",
-    "not_counted",
-    "line_rounding",
-    "multiply_by",
-    "param_id",
-    "evaluator",
-)
-
-
 def _documents(node: Node) -> str | None:
     """A node's expected documents as diff text (none: nothing)."""
     if not node.documents:
@@ -294,6 +290,6 @@ def _line_options(node_id: str, was: Node, node: Node) -> list[Change]:
     """Changes to a node's line options (multiplier, rounding, rescaling, metadata)."""
     return [
         Change("node", field, node_id, _option(getattr(was, field)), _option(getattr(node, field)))
-        for field in _LINE_OPTIONS
+        for field in LINE_OPTIONS
         if getattr(was, field) != getattr(node, field)
     ]

@@ -26,6 +26,7 @@ from pmprb.base.escape import path as display_path
 from pmprb.base.i18n import _
 from pmprb.inputs.loader import Loc, Pending, locate, pydantic_pending, read_text, suggest
 from pmprb.model.rules import (
+    LINE_OPTIONS,
     LoadedRules,
     NodeId,
     locate_ref,
@@ -36,19 +37,7 @@ from pmprb.model.rules import (
 
 MAX_DEPTH = 8  # overlays of overlays: a long chain is a mistake, and a cycle must stop
 
-# the 2023 line options too (docs/formats.md): an overlay can set or (null) remove them
-LINE_FIELDS = frozenset(
-    {
-        "param_id",
-        "evaluator",
-        "aggregate",
-        "adjustment",
-        "rescale",
-        "not_counted",
-        "line_rounding",
-        "multiply_by",
-    }
-)
+LINE_FIELDS = frozenset(LINE_OPTIONS)  # an overlay can set or (null) remove each
 # `documents` replaces (or, null, removes) an indicator's expected documents; a node patch's
 # `add_documents` appends to them
 NODE_FIELDS = frozenset({"name", "weight", "area", "provenance", "documents"}) | LINE_FIELDS

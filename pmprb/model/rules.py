@@ -189,6 +189,20 @@ class LineRounding(_Model):
     )
 
 
+# The 2023 line options of a node (docs/formats.md), in the order `rules diff` reports
+# them; an overlay can set or (null) remove each.
+LINE_OPTIONS = (
+    "aggregate",
+    "adjustment",
+    "rescale",
+    "not_counted",
+    "line_rounding",
+    "multiply_by",
+    "param_id",
+    "evaluator",
+)
+
+
 class Node(_Model):
     """A group (with children) or an indicator (with questions)."""
 
