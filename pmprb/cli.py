@@ -246,7 +246,7 @@ def score(
     """
     from pmprb.analysis.engine import score as score_assessment
     from pmprb.analysis.review import Basis
-    from pmprb.model.common import load_assessment
+    from pmprb.model.common import load_assessment, shared_note
     from pmprb.report import Format
 
     fmt = _format(Format, format)
@@ -255,8 +255,6 @@ def score(
     assessment = load_assessment(file, rules, common=common)
     if assessment.warnings:
         print_problems(list(assessment.warnings))
-    from pmprb.model.common import shared_note
-
     note = shared_note(assessment)
     if side is not Basis.unit:
         _score_review(assessment, side, fmt, top, locale)
