@@ -699,7 +699,7 @@ def batch(
             _("{n} answers reviewed across {units} units.").format(n=reviewed, units=result.scored)
         )
     if side == "both":
-        _emit_review_batch(result, fmt, output, inputs, rules)
+        _emit_review_batch(result, fmt, output, inputs, rules, locale)
     else:
         _emit_batch(result, fmt, detail, output, inputs, rules, locale)
     from pmprb.base.errors import has_errors
@@ -724,7 +724,7 @@ def _check_common(common: Path) -> None:
 
 
 def _emit_review_batch(
-    result: Any, fmt: Any, output: Path | None, inputs: list[Path], rules: str | None
+    result: Any, fmt: Any, output: Path | None, inputs: list[Path], rules: str | None, locale: Any
 ) -> None:
     """The self-versus-review rekap, to the output file or stdout."""
     from pmprb.report import BatchFormat
@@ -741,7 +741,7 @@ def _emit_review_batch(
     else:
         payload = {
             BatchFormat.json: view.review_json,
-            BatchFormat.csv: view.review_csv,
+            BatchFormat.csv: lambda b: view.review_csv(b, locale),
             BatchFormat.markdown: view.review_markdown,
         }[fmt](result)
     if output is None and isinstance(payload, bytes):

@@ -201,6 +201,8 @@ def test_both_bases_write_the_csv_dialect_asked(runner: CliRunner) -> None:
     keyed = {
         (r[0], r[1]): r for r in csv.reader(io.StringIO(local.lstrip("\ufeff")), delimiter=";")
     }
+    # the indices too, not only the points: "58,69", never "58.69" beside "100,0"
+    assert "." not in "".join(keyed[("index", "root")][3:7])
     assert keyed[("area", "a1")][6] == str(float(round(I1 + I4B + I6C, 4))).replace(".", ",")
 
 

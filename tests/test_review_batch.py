@@ -69,6 +69,17 @@ def test_the_rekap_in_csv_markdown_and_table(runner: CliRunner, tmp_path: Path) 
     assert "+5.29 pp" in table
 
 
+def test_the_rekap_csv_in_the_indonesian_dialect(runner: CliRunner, tmp_path: Path) -> None:
+    """--csv-locale id reaches the review rekap: every number with a decimal comma (the
+    indices and gaps too), semicolons, a BOM."""
+    out = batch(runner, str(city(tmp_path)), "--basis", "both", "-f", "csv", "--csv-locale", "id")
+    assert out[0] == 0, out[2]
+    assert out[1].startswith("\ufeff")
+    rows = {(r[0], r[3]): r for r in csv.reader(io.StringIO(out[1][1:]), delimiter=";")}
+    assert rows[("unit", "1")][5:10] == ["18,00", "D", "9,00", "D", "9,00"]
+    assert rows[("area", "a2")][9] == str(float(round(Fraction(9, 85) / 2, 4))).replace(".", ",")
+
+
 def test_batch_on_the_review_basis(runner: CliRunner, tmp_path: Path) -> None:
     code, out, err = batch(runner, str(city(tmp_path)), "--basis", "review", "-f", "json")
     assert code == 0

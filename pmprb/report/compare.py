@@ -182,8 +182,8 @@ def compare_csv(comp: Comparison, locale: CsvLocale = CsvLocale.c) -> str:
             "root",
             comp.unit.root.name,
             num(comp.unit.root.maximum),
-            str(comp.unit.index),
-            str(comp.review.index),
+            comp.unit.index,  # Decimal: written per --csv-locale
+            comp.review.index,
             num(comp.delta),
             "",
             "",

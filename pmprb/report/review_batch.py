@@ -17,7 +17,7 @@ from pmprb.base.escape import cells, json_dumps, terminal
 from pmprb.base.escape import markdown as md
 from pmprb.base.i18n import _
 from pmprb.report.batch import group_label
-from pmprb.report.csvout import write_csv
+from pmprb.report.csvout import CsvLocale, write_csv
 from pmprb.report.record import num, text
 
 
@@ -82,7 +82,7 @@ def review_json(batch: Batch) -> str:
     return json_dumps(review_record(batch))
 
 
-def review_csv(batch: Batch) -> str:
+def review_csv(batch: Batch, locale: CsvLocale = CsvLocale.c) -> str:
     """One row per unit, then one per area (kind column)."""
     header = [
         "kind",
@@ -109,11 +109,11 @@ def review_csv(batch: Batch) -> str:
                     g.year,
                     r.unit.code,
                     r.unit.name,
-                    str(r.unit.index),
+                    r.unit.index,
                     r.unit.category or "",
-                    str(r.review.index),
+                    r.review.index,
                     r.review.category or "",
-                    str(r.gap),
+                    r.gap,
                     r.unit.reviewed,
                     r.unit.questions,
                 ]
@@ -135,7 +135,7 @@ def review_csv(batch: Batch) -> str:
                     a.units,
                 ]
             )
-    return write_csv(header, lines)
+    return write_csv(header, lines, locale)
 
 
 def review_markdown(batch: Batch) -> str:
